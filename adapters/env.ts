@@ -1,0 +1,33 @@
+/**
+ * Reading environment variables in Deno, Bun or Node without failing where
+ * access is not granted.
+ *
+ * @module
+ */
+
+declare const Deno: { env: { get(name: string): string | undefined } } | undefined;
+declare const process: { env: Record<string, string | undefined> } | undefined;
+
+/**
+ * Returns the environment variable `name`, or `undefined` if it is unset or
+ * cannot be read (Deno without `--allow-env`).
+ *
+ * @param name The variable's name.
+ * @returns Its value, if set and readable.
+ */
+export function readEnv(name: string): string | undefined {
+  try {
+    if (typeof Deno !== "undefined") return Deno.env.get(name);
+    if (typeof process !== "undefined") return process.env[name];
+  } catch {
+    // Not permitted: behave as unset.
+  }
+  return undefined;
+}
+
+/** The runtime this code runs on. */
+export function runtimeName(): "deno" | "bun" | "other" {
+  if ("Bun" in globalThis) return "bun";
+  if (typeof Deno !== "undefined") return "deno";
+  return "other";
+}

@@ -1,0 +1,92 @@
+/**
+ * Handles to data kept on the workers of a pool.
+ *
+ * @module
+ */
+
+/** The pool-side record of one remote value, shared by all handles to it. */
+export interface RemoteEntry {
+  /** The id under which every worker stores the value. */
+  readonly id: number;
+  /** Live handles to this value; the workers drop it when this reaches 0. */
+  refs: number;
+  /** Set when a worker holding part of the value died. */
+  lost?: string;
+}
+
+/** What a handle needs from the pool that made it. */
+export interface HandleOwner {
+  /** Drops one handle's reference to its entry. */
+  release(entry: RemoteEntry): Promise<void>;
+}
+
+/**
+ * A handle to a value stored on every worker of a pool, made by
+ * `pool.push()`, `pool.scatterList()` or `pool.scatterArray()`. Pass it
+ * anywhere inside task arguments and each worker gets its own local copy.
+ * Handles are never removed by garbage collection: call `remove()` or use
+ * `await using`.
+ *
+ * @typeParam T The type of the value on each worker.
+ *
+ * @example
+ * ```ts
+ * import { createPool } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = await createPool({ adapter: "in-process", workers: 2 });
+ * const handle = await pool.push({ a: 1 });
+ * assert.equal(handle.removed, false);
+ * await handle.remove();
+ * assert.equal(handle.removed, true);
+ * ```
+ */
+export class RemoteObject<T = unknown> {
+  /** Phantom field carrying the value type; never set. */
+  declare readonly valueType?: T;
+  #owner: HandleOwner;
+  #entry: RemoteEntry;
+  #removed = false;
+
+  /**
+   * Handles are made by pools; there is no reason to call this yourself.
+   *
+   * @param owner The pool that holds the value.
+   * @param entry The pool's record of the value.
+   */
+  constructor(owner: HandleOwner, entry: RemoteEntry) {
+    this.#owner = owner;
+    this.#entry = entry;
+  }
+
+  /** True once `remove()` has been called on this handle. */
+  get removed(): boolean {
+    return this.#removed;
+  }
+
+  /**
+   * Drops this handle. The value is deleted on every worker once no handle
+   * refers to it (several handles can share one immutable). Idempotent.
+   *
+   * @returns A promise that settles once the workers were told.
+   */
+  remove(): Promise<void> {
+    if (this.#removed) return Promise.resolve();
+    this.#removed = true;
+    return this.#owner.release(this.#entry);
+  }
+
+  /** Calls `remove()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.remove();
+  }
+
+  /** @internal Pool-side state of a handle (for the pool and the codec). */
+  static inspect(handle: RemoteObject<unknown>): {
+    owner: HandleOwner;
+    entry: RemoteEntry;
+    removed: boolean;
+  } {
+    return { owner: handle.#owner, entry: handle.#entry, removed: handle.#removed };
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Building the per-worker chunks of `scatterArray` and `scatterList`.
+ *
+ * @module
+ */
+import { chunkRanges } from "./chunks.ts";
+import type { NumericArray } from "./types.ts";
+
+/** What `scatterArray` accepts: a typed array or a plain array. */
+export type ArrayChunks = NumericArray | BigInt64Array | BigUint64Array | readonly unknown[];
+
+/** Options of `scatterArray`. */
+export interface ScatterOptions {
+  /**
+   * Copy the data (default true). With `false` the source is consumed: its
+   * buffer is detached, and chunk memory is handed over without copies where
+   * the layout allows.
+   */
+  copy?: boolean;
+  /** Elements per row; chunks hold whole rows (default 1). */
+  rowLength?: number;
+}
+
+/** One worker's chunk and the buffers that may be transferred with it. */
+export interface Chunk {
+  /** The chunk value. */
+  value: unknown;
+  /** Buffers to transfer (not copy) to the worker. */
+  transfer: ArrayBuffer[];
+}
+
+type TypedArray = Exclude<ArrayChunks, readonly unknown[]>;
+type TypedCtor = new (buffer: ArrayBuffer) => TypedArray;
+
+/**
+ * Cuts `array` into `parts` chunks of whole rows.
+ *
+ * @throws {TypeError} If `array` is not an array or a typed array, or `options` is malformed.
+ * @throws {RangeError} If `rowLength` is not a positive integer dividing the length.
+ */
+export function scatterChunks(
+  array: unknown,
+  parts: number,
+  options: ScatterOptions,
+  name: string,
+): Chunk[] {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`'options' must be an object, got ${String(options)}`);
+  }
+  const { copy = true, rowLength = 1 } = options;
+  if (typeof copy !== "boolean") {
+    throw new TypeError(`'options.copy' must be a boolean, got ${String(copy)}`);
+  }
+  if (!Number.isInteger(rowLength) || rowLength < 1) {
+    throw new RangeError(
+      `'options.rowLength' must be a positive integer, got ${String(rowLength)}`,
+    );
+  }
+  const isTyped = ArrayBuffer.isView(array) && !(array instanceof DataView);
+  if (!isTyped && !Array.isArray(array)) {
+    throw new TypeError(
+      `'${name}' must be a typed array or an array, got ${
+        array === null ? "null" : typeof array === "object" ? array.constructor?.name : typeof array
+      }`,
+    );
+  }
+  const length = (array as ArrayLike<unknown>).length;
+  if (length % rowLength !== 0) {
+    throw new RangeError(
+      `'${name}' has ${length} elements, which is not a multiple of 'options.rowLength' (${rowLength})`,
+    );
+  }
+  const ranges = chunkRanges(length / rowLength, parts).map((r) => ({
+    start: r.start * rowLength,
+    end: r.end * rowLength,
+  }));
+  if (!isTyped) {
+    const list = array as readonly unknown[];
+    return ranges.map((r) => ({ value: list.slice(r.start, r.end), transfer: [] }));
+  }
+  const typed = array as TypedArray;
+  const shared = typeof SharedArrayBuffer !== "undefined" &&
+    typed.buffer instanceof SharedArrayBuffer;
+  if (shared) {
+    return ranges.map((r) => ({ value: typed.subarray(r.start, r.end), transfer: [] }));
+  }
+  if (copy) {
+    // The codec copies partial views into fresh buffers it may transfer.
+    return ranges.map((r) => ({ value: typed.subarray(r.start, r.end), transfer: [] }));
+  }
+  return consume(typed, ranges);
+}
+
+/** Hands chunk memory over with as few copies as possible; detaches the source. */
+function consume(typed: TypedArray, ranges: { start: number; end: number }[]): Chunk[] {
+  const Ctor = typed.constructor as TypedCtor;
+  const bpe = typed.BYTES_PER_ELEMENT;
+  const source = typed.buffer as ArrayBuffer;
+  const chunks: Chunk[] = ranges.map((r, i) => {
+    if (i === 0) return { value: null, transfer: [] }; // filled below
+    const bytes = source.slice(typed.byteOffset + r.start * bpe, typed.byteOffset + r.end * bpe);
+    return { value: new Ctor(bytes), transfer: [bytes] };
+  });
+  const firstBytes = ranges[0].end * bpe;
+  let first: ArrayBuffer;
+  if (typed.byteOffset === 0 && typeof source.transfer === "function") {
+    // Zero-copy when the first chunk is the whole buffer; otherwise a realloc.
+    first = source.transfer(firstBytes);
+  } else {
+    first = source.slice(typed.byteOffset, typed.byteOffset + firstBytes);
+    detach(source);
+  }
+  chunks[0] = { value: new Ctor(first), transfer: [first] };
+  return chunks;
+}
+
+function detach(buffer: ArrayBuffer): void {
+  if (typeof buffer.transfer === "function") buffer.transfer(0);
+  else structuredClone(buffer, { transfer: [buffer] });
+}

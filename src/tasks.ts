@@ -1,0 +1,116 @@
+/**
+ * Tasks: functions that workers find by module URL and name, as pyMOR pickles
+ * functions by reference.
+ *
+ * @module
+ */
+
+/** Where a task lives: the module that defines it and its name there. */
+export interface TaskRef {
+  /** URL of the module that called `defineTasks` (its `import.meta.url`). */
+  readonly module: string;
+  /** The task's name in its `defineTasks` object. */
+  readonly taskName: string;
+}
+
+/**
+ * A function that workers can run. It stays callable locally.
+ *
+ * @typeParam A The task's parameter types.
+ * @typeParam R The task's return type (a promise for async tasks).
+ */
+export type Task<A extends unknown[] = unknown[], R = unknown> = ((...args: A) => R) & TaskRef;
+
+// deno-lint-ignore no-explicit-any
+type AnyFunction = (...args: any[]) => unknown;
+
+/** The tasks that `defineTasks` returns, one per function given. */
+export type TaskSet<T extends Record<string, AnyFunction>> = {
+  readonly [K in keyof T]: Task<Parameters<T[K]>, ReturnType<T[K]>>;
+};
+
+const TASK: unique symbol = Symbol("cohort.task");
+const registry = new Map<string, AnyFunction>();
+
+const key = (module: string, name: string): string => `${module}#${name}`;
+
+/**
+ * Defines tasks that pool workers can run. Call it at the top level of a
+ * module with that module's `import.meta.url`; workers import the module by
+ * that URL and look the task up by name. Keep other side effects out of the
+ * module: every worker imports it.
+ *
+ * @param moduleUrl The defining module's `import.meta.url`.
+ * @param functions The task functions, by name.
+ * @returns One {@linkcode Task} per function, callable locally too.
+ * @throws {TypeError} If `moduleUrl` is not a URL or a value is not a function.
+ *
+ * @example Define and call a task
+ * ```ts
+ * import { defineTasks } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * export const tasks = defineTasks(import.meta.url, {
+ *   add(a: number, b: number): number {
+ *     return a + b;
+ *   },
+ * });
+ * assert.equal(tasks.add(1, 2), 3);
+ * assert.equal(tasks.add.taskName, "add");
+ * ```
+ */
+export function defineTasks<T extends Record<string, AnyFunction>>(
+  moduleUrl: string,
+  functions: T,
+): TaskSet<T> {
+  if (typeof moduleUrl !== "string" || !URL.canParse(moduleUrl)) {
+    throw new TypeError(
+      `'moduleUrl' must be the defining module's import.meta.url, got ${String(moduleUrl)}`,
+    );
+  }
+  if (functions === null || typeof functions !== "object") {
+    throw new TypeError("'functions' must be an object of task functions");
+  }
+  const out: Record<string, Task> = {};
+  for (const [name, fn] of Object.entries(functions)) {
+    if (typeof fn !== "function") {
+      throw new TypeError(`'functions.${name}' must be a function, got ${typeof fn}`);
+    }
+    const task = function (this: unknown, ...args: unknown[]) {
+      return fn.apply(this, args);
+    } as Task;
+    Object.defineProperties(task, {
+      name: { value: name },
+      module: { value: moduleUrl, enumerable: true },
+      taskName: { value: name, enumerable: true },
+      [TASK]: { value: true },
+    });
+    registry.set(key(moduleUrl, name), fn);
+    out[name] = task;
+  }
+  return Object.freeze(out) as TaskSet<T>;
+}
+
+/** True for functions made by {@linkcode defineTasks}. */
+export function isTask(value: unknown): value is Task {
+  return typeof value === "function" &&
+    (value as unknown as Record<symbol, unknown>)[TASK] === true;
+}
+
+/** Finds a task defined in this thread by module URL and name. */
+export function lookupTask(module: string, name: string): AnyFunction | undefined {
+  return registry.get(key(module, name));
+}
+
+/** Throws the TypeError for a pool method given something other than a task. */
+export function assertTask(value: unknown, method: string): asserts value is Task {
+  if (isTask(value)) return;
+  const what = typeof value === "function"
+    ? `a plain function${value.name ? ` (${value.name})` : ""}`
+    : String(value);
+  throw new TypeError(
+    `'task' of ${method}() must be a task made by defineTasks(import.meta.url, { ... }), got ${what}: ` +
+      "workers import tasks by module URL and name, so define the function in a module with " +
+      "`export const tasks = defineTasks(import.meta.url, { myTask(...) { ... } })`",
+  );
+}

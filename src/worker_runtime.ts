@@ -1,0 +1,155 @@
+/**
+ * The worker side of cohort: stores remote values and runs tasks, one at a
+ * time, in the order the calls arrived. Every adapter runs this same code;
+ * the in-process adapter runs several instances in one thread.
+ *
+ * @module
+ */
+import { decode, encode, type Encoded } from "./codec.ts";
+import { setWorkerContext, type WorkerContext } from "./context.ts";
+import { errorToData } from "./errors.ts";
+import { lookupTask } from "./tasks.ts";
+import type { FromWorker, ToWorker } from "./transport.ts";
+
+/** Options of a {@linkcode WorkerRuntime}. */
+export interface WorkerRuntimeOptions {
+  /** Sends a message to the pool. */
+  post(message: FromWorker, transfer?: Transferable[]): void;
+  /**
+   * Module URL prefixes from which tasks may be imported. Empty or absent:
+   * any module.
+   */
+  allowModules?: readonly string[];
+}
+
+// One chain per thread: calls run one at a time even when several simulated
+// workers share the thread, so workerContext() is right across awaits.
+let chain: Promise<void> = Promise.resolve();
+const modules = new Map<string, Promise<unknown>>();
+
+/** The state and message loop of one worker. */
+export class WorkerRuntime {
+  /** Remote values stored on this worker, by remote id. */
+  readonly store: Map<number, unknown> = new Map();
+  #post: WorkerRuntimeOptions["post"];
+  #allow: readonly string[];
+  #context: WorkerContext | null = null;
+  #deref = (id: number): unknown => {
+    if (!this.store.has(id)) {
+      throw new Error(
+        `remote object ${id} is not on worker ${this.#context?.index} (removed, or lost when the worker restarted)`,
+      );
+    }
+    return this.store.get(id);
+  };
+
+  /** @param options How to reach the pool and which modules to allow. */
+  constructor(options: WorkerRuntimeOptions) {
+    this.#post = options.post;
+    this.#allow = options.allowModules ?? [];
+  }
+
+  /** Handles one message from the pool (queued behind earlier ones). */
+  receive(message: ToWorker): void {
+    chain = chain.then(() => this.#handle(message));
+  }
+
+  async #handle(msg: ToWorker): Promise<void> {
+    if (msg.t === "init") {
+      this.#context = Object.freeze({ index: msg.index, size: msg.size, seed: msg.seed });
+      try {
+        for (const m of msg.modules) await this.#import(m);
+        this.#post({ t: "ready" });
+      } catch (e) {
+        this.#post({ t: "fail", e: errorToData(e) });
+      }
+      return;
+    }
+    try {
+      setWorkerContext(this.#context);
+      let result: unknown;
+      switch (msg.t) {
+        case "call": {
+          const fn = await this.#task(msg.m, msg.n);
+          const args = decode(msg.a, { deref: this.#deref }) as unknown[];
+          result = await fn(...args);
+          break;
+        }
+        case "map":
+          result = await this.#map(await this.#task(msg.m, msg.n), msg.a, msg.x);
+          break;
+        case "put":
+          this.store.set(msg.o, decode(msg.v, { deref: this.#deref }));
+          break;
+        case "del":
+          for (const o of msg.o) this.store.delete(o);
+          break;
+        case "stats":
+          result = { objects: this.store.size };
+          break;
+      }
+      const { encoded, fresh } = result === undefined ? UNDEFINED : encode(result, "result");
+      this.#post({ t: "ok", id: msg.id, v: encoded }, fresh);
+    } catch (e) {
+      this.#post({ t: "err", id: msg.id, e: errorToData(e) });
+    } finally {
+      setWorkerContext(null);
+    }
+  }
+
+  async #map(fn: (...args: unknown[]) => unknown, a: Encoded, x: Encoded): Promise<unknown[]> {
+    const columns = decode(a, { deref: this.#deref }) as ArrayLike<unknown>[];
+    const extra = decode(x, { deref: this.#deref }) as unknown[];
+    const n = columns[0].length;
+    const out = new Array(n);
+    const args = new Array(columns.length + extra.length);
+    for (let k = 0; k < extra.length; k++) args[columns.length + k] = extra[k];
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < columns.length; c++) args[c] = columns[c][i];
+      try {
+        let r = fn(...args);
+        if (r instanceof Promise) r = await r;
+        out[i] = r;
+      } catch (e) {
+        if (e instanceof Error) e.message = `item ${i} of this chunk: ${e.message}`;
+        throw e;
+      }
+    }
+    return out;
+  }
+
+  #import(url: string): Promise<unknown> {
+    if (this.#allow.length > 0 && !this.#allow.some((p) => url.startsWith(p))) {
+      return Promise.reject(
+        new Error(
+          `task module ${url} is not allowed on this worker (allowed prefixes: ${
+            this.#allow.join(", ")
+          })`,
+        ),
+      );
+    }
+    let p = modules.get(url);
+    if (!p) {
+      p = import(url).catch((e) => {
+        modules.delete(url);
+        throw new Error(`cannot import task module ${url}: ${e?.message ?? e}`, { cause: e });
+      });
+      modules.set(url, p);
+    }
+    return p;
+  }
+
+  async #task(module: string, name: string): Promise<(...args: unknown[]) => unknown> {
+    await this.#import(module);
+    const fn = lookupTask(module, name);
+    if (!fn) {
+      throw new Error(
+        `task module ${module} defines no task "${name}" ` +
+          "(define it with defineTasks(import.meta.url, { ... }) at the module's top level)",
+      );
+    }
+    return fn;
+  }
+}
+
+const UNDEFINED = encode(undefined, "result");
