@@ -8,7 +8,7 @@
 import { defineTasks } from "../../mod.ts";
 import type { ThermalBlockModel } from "./model.ts";
 import { reconstruct } from "./reduced_basis.ts";
-import { type ReducedModel, solveAndEstimate, solveReduced } from "./reduced_model.ts";
+import { type ReducedModel, solveAndEstimate } from "./reduced_model.ts";
 import { matvec, productNorm, solveCg, solveFull, TRUTH_RTOL } from "./solver.ts";
 
 /** The largest estimate on one worker's slice of the training set. */
@@ -88,10 +88,5 @@ export const tasks = defineTasks(import.meta.url, {
     const e = reconstruct(basis, model.size, coefficients);
     for (let k = 0; k < e.length; k++) e[k] = u[k] - e[k];
     return { error: productNorm(model, e), estimate, fullMs, reducedMs };
-  },
-
-  /** Reduced coefficients at `mu` (for checks; the greedy uses `estimateSlice`). */
-  reducedSolve(mu: number[], rom: ReducedModel): Float64Array {
-    return solveReduced(rom, mu);
   },
 });

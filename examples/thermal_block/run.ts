@@ -1,0 +1,128 @@
+/**
+ * One complete demo run on one pool: push the model, run the greedy, validate.
+ *
+ * @module
+ */
+
+import { type AdapterName, createPool, immutable } from "../../mod.ts";
+import { type GreedyResult, type GreedyStep, weakGreedy } from "./greedy.ts";
+import type { ThermalBlockModel } from "./model.ts";
+import { createProgress, type ProgressSink } from "./progress.ts";
+import { validate, type ValidationSummary } from "./validation.ts";
+
+/** Settings of one run. */
+export interface RunConfig {
+  /** Pool size; the pool's default when omitted. */
+  workers?: number;
+  /** Pool adapter; the runtime's default when omitted. */
+  adapter?: AdapterName;
+  /** Greedy tolerance. */
+  tol: number;
+  /** Largest basis size. */
+  maxBasisSize: number;
+  /** Where progress goes (nothing when omitted). */
+  progress?: ProgressSink;
+}
+
+/** The outcome of {@linkcode runDemo}. */
+export interface RunResult {
+  /** The adapter the pool ran on. */
+  adapter: string;
+  /** Pool size. */
+  workers: number;
+  /** Greedy steps and the reduced model. */
+  greedy: GreedyResult;
+  /** Validation on the test set. */
+  validation: ValidationSummary;
+  /** Milliseconds to start the pool. */
+  startMs: number;
+  /** Milliseconds from pushing the model to the end of validation. */
+  wallMs: number;
+}
+
+/**
+ * Runs the greedy and the validation on a new pool, and closes it.
+ *
+ * @param model The full-order model (made immutable here, then pushed once).
+ * @param training Training parameters.
+ * @param test Test parameters.
+ * @param config Pool and greedy settings.
+ * @returns Results and timings.
+ */
+export async function runDemo(
+  model: ThermalBlockModel,
+  training: number[][],
+  test: number[][],
+  config: RunConfig,
+): Promise<RunResult> {
+  let start = performance.now();
+  const pool = await createPool({ workers: config.workers, adapter: config.adapter });
+  const startMs = performance.now() - start;
+  try {
+    const name = `${pool.adapter}×${pool.size}`;
+    const sink = config.progress;
+    start = performance.now();
+    const remoteModel = await pool.push(immutable(model));
+    const greedyBar = sink && createProgress(sink, "greedy");
+    const first: GreedyStep[] = [];
+    const greedy = await weakGreedy(pool, model, remoteModel, training, {
+      tol: config.tol,
+      maxBasisSize: config.maxBasisSize,
+      onStep(step) {
+        first[0] ??= step;
+        // Progress on a log scale from the first estimate down to the tolerance.
+        const span = Math.log(first[0].maxEstimate / config.tol);
+        const fraction = Math.max(
+          span > 0 ? Math.log(first[0].maxEstimate / step.maxEstimate) / span : 1,
+          step.dim / config.maxBasisSize,
+        );
+        greedyBar?.update(
+          fraction,
+          `${name}  N=${step.dim}  max estimate ${step.maxEstimate.toExponential(2)}`,
+        );
+      },
+    });
+    const last = greedy.steps[greedy.steps.length - 1];
+    greedyBar?.done(
+      `${name}  N=${last.dim}  max estimate ${
+        last.maxEstimate.toExponential(2)
+      } (${greedy.reason})`,
+    );
+    const validationBar = sink && createProgress(sink, "validate", 1000);
+    const validation = await validate(
+      pool,
+      remoteModel,
+      greedy.rom,
+      greedy.basis,
+      test,
+      validationBar &&
+        ((done, total) => validationBar.update(done / total, `${name}  ${done}/${total} solves`)),
+    );
+    validationBar?.done(
+      `${name}  ${test.length} solves, max error ${validation.maxError.toExponential(2)}`,
+    );
+    await remoteModel.remove();
+    const wallMs = performance.now() - start;
+    return { adapter: pool.adapter, workers: pool.size, greedy, validation, startMs, wallMs };
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * Whether two runs computed the same numbers, bit for bit: selected parameters, estimates per
+ * step, and every validation error and estimate (timings excluded).
+ *
+ * @param a One run.
+ * @param b The other.
+ * @returns True if all compared numbers are identical (`Object.is`).
+ */
+export function sameNumbers(a: RunResult, b: RunResult): boolean {
+  const flat = (r: RunResult): number[] => [
+    ...r.greedy.selected,
+    ...r.greedy.steps.flatMap((s) => [s.dim, s.index, s.maxEstimate]),
+    ...r.validation.points.flatMap((p) => [p.error, p.estimate]),
+  ];
+  const x = flat(a), y = flat(b);
+  return x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
+}
