@@ -1,0 +1,183 @@
+/**
+ * The code both web-standard worker adapters share: one `Worker` per pool
+ * worker running `worker_entry.ts`, messages forwarded both ways, exits
+ * detected, dead workers respawned, and everything torn down on `close()`.
+ * `deno_worker.ts` and `bun_worker.ts` pass their runtime's quirks to it.
+ *
+ * How an exit is noticed, by kind:
+ * - the worker entry announces it (`{ t: "exit" }`) for an uncaught error, an
+ *   unhandled rejection, `self.close()`, `process.exit()` and `Deno.exit()`;
+ * - an `error` event on the parent covers errors the entry could not catch
+ *   (e.g. the entry module failing to load); the handler calls
+ *   `preventDefault()`, or `deno run` would end the whole process;
+ * - Bun fires `close` when a worker ends, for whatever reason;
+ * - {@linkcode WebWorkerTransport.kill} terminates a worker from outside.
+ *
+ * A dead worker is terminated for good and its listeners removed; the pool
+ * then calls `restart()`, which spawns a fresh worker in its place.
+ *
+ * @module
+ */
+import { type ErrorData, reviveError } from "../src/errors.ts";
+import type { Adapter, ConnectOptions, FromWorker, ToWorker, Transport } from "../src/transport.ts";
+
+/** What the worker entry posts besides {@linkcode FromWorker}: its last words. */
+export interface ExitMessage {
+  /** Marks the message as an exit announcement. */
+  t: "exit";
+  /** Why the worker is going, e.g. `"the worker called self.close()"`. */
+  reason: string;
+  /** The error that ended it, if one did. */
+  e?: ErrorData;
+}
+
+/** The runtime differences the common code needs to know. */
+export interface WebWorkerQuirks {
+  /** The adapter's name, e.g. `"deno-worker"`. */
+  name: string;
+  /** True if the runtime fires `close` on the parent when a worker ends (Bun). */
+  closeEvent: boolean;
+}
+
+/**
+ * A transport over web-standard workers. Besides {@linkcode Transport} it can
+ * kill a worker, as something outside the pool would, for testing crash
+ * handling.
+ */
+export interface WebWorkerTransport extends Transport {
+  /**
+   * Terminates worker `worker` from outside, without warning it. The pool
+   * sees the worker exit (calls waiting on it reject with
+   * `WorkerCrashedError`) and respawns it. Meant for tests.
+   *
+   * @param worker The worker index.
+   */
+  kill(worker: number): void;
+}
+
+/** An adapter whose transports are {@linkcode WebWorkerTransport}s. */
+export interface WebWorkerAdapter extends Adapter {
+  /** Starts `workers` workers. */
+  connect(options: ConnectOptions): Promise<WebWorkerTransport>;
+}
+
+interface Slot {
+  worker: Worker;
+  dead: boolean;
+  off(): void;
+}
+
+/** The worker entry module every worker runs. */
+export const ENTRY: URL = new URL("./worker_entry.ts", import.meta.url);
+
+/**
+ * Makes an adapter over the runtime's web-standard `Worker`.
+ *
+ * @param quirks The runtime's name and differences.
+ * @returns The adapter.
+ *
+ * @example How `deno_worker.ts` makes its adapter
+ * ```ts ignore
+ * import { webWorkerAdapter } from "./web_worker.ts";
+ *
+ * export const denoWorker: WebWorkerAdapter = webWorkerAdapter({
+ *   name: "deno-worker",
+ *   closeEvent: false,
+ * });
+ * ```
+ */
+export function webWorkerAdapter(quirks: WebWorkerQuirks): WebWorkerAdapter {
+  return {
+    name: quirks.name,
+    connect({ workers, events }): Promise<WebWorkerTransport> {
+      let closed = false;
+      const slots: Slot[] = [];
+
+      /** Ends worker `index` (if `slot` is still its current one) and reports it. */
+      const lost = (index: number, slot: Slot, reason: string, cause?: ErrorData): void => {
+        if (closed || slot.dead || slots[index] !== slot) return;
+        slot.dead = true;
+        slot.off();
+        slot.worker.terminate();
+        events.exit(index, new Error(reason, { cause: cause ? reviveError(cause) : undefined }));
+      };
+
+      const spawn = (index: number): Slot => {
+        const worker = new Worker(ENTRY, { type: "module", name: `cohort-${quirks.name}-${index}` });
+        const onMessage = (event: MessageEvent<FromWorker | ExitMessage>): void => {
+          const message = event.data;
+          if (message.t === "exit") lost(index, slot, message.reason, message.e);
+          else if (!slot.dead && !closed) events.message(index, message);
+        };
+        const onError = (event: Event): void => {
+          event.preventDefault(); // else `deno run` ends the whole process
+          const message = (event as ErrorEvent).message || "unknown error";
+          lost(index, slot, `uncaught error in the worker: ${message}`);
+        };
+        const onMessageError = (): void =>
+          lost(index, slot, "a message from the worker could not be deserialized");
+        const onClose = (event: Event): void => {
+          const code = (event as Event & { code?: number }).code;
+          lost(index, slot, `the worker exited${code === undefined ? "" : ` with code ${code}`}`);
+        };
+        worker.addEventListener("message", onMessage);
+        worker.addEventListener("error", onError);
+        worker.addEventListener("messageerror", onMessageError);
+        if (quirks.closeEvent) worker.addEventListener("close", onClose);
+        const slot: Slot = {
+          worker,
+          dead: false,
+          off() {
+            worker.removeEventListener("message", onMessage);
+            worker.removeEventListener("error", onError);
+            worker.removeEventListener("messageerror", onMessageError);
+            if (quirks.closeEvent) worker.removeEventListener("close", onClose);
+          },
+        };
+        return slot;
+      };
+
+      try {
+        for (let i = 0; i < workers; i++) slots.push(spawn(i));
+      } catch (e) {
+        closeAll();
+        return Promise.reject(e);
+      }
+
+      function closeAll(): void {
+        closed = true;
+        for (const slot of slots.splice(0)) {
+          slot.dead = true;
+          slot.off();
+          slot.worker.terminate();
+        }
+      }
+
+      return Promise.resolve({
+        size: workers,
+        send(index: number, message: ToWorker, transfer?: Transferable[]): void {
+          const slot = slots[index];
+          if (closed || !slot || slot.dead) return; // the pool learns of the death by `exit`
+          slot.worker.postMessage(message, transfer ?? []);
+        },
+        restart(index: number): Promise<void> {
+          if (closed) return Promise.resolve();
+          try {
+            slots[index] = spawn(index);
+            return Promise.resolve();
+          } catch (e) {
+            return Promise.reject(e);
+          }
+        },
+        kill(index: number): void {
+          const slot = slots[index];
+          if (slot) lost(index, slot, "the worker was terminated from outside");
+        },
+        close(): Promise<void> {
+          closeAll();
+          return Promise.resolve();
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createPool, defineTasks } from "../mod.ts";
+
+test("createPool() rejects bad options with errors naming them", async () => {
+  const cases: [unknown, ErrorConstructor, RegExp][] = [
+    [{ workers: 0 }, RangeError, /'workers' must be a positive integer, got 0/],
+    [{ workers: 2.5 }, RangeError, /'workers' must be a positive integer/],
+    [{ workers: "2" }, TypeError, /'workers' must be a number/],
+    [{ adapter: "carrier-pigeon" }, TypeError, /'adapter' must be one of "in-process"/],
+    [{ adapter: { name: "x" } }, TypeError, /'adapter' object must have a name and a connect/],
+    [{ seed: NaN }, TypeError, /'seed' must be a finite number/],
+    [{ modules: ["not a url"] }, TypeError, /'modules' must be an array of module URLs/],
+    [5, TypeError, /'options' must be an object/],
+  ];
+  for (const [options, type, message] of cases) {
+    const attempt = createPool({ adapter: "in-process", ...(options as object) });
+    assert.ok(attempt instanceof Promise);
+    await assert.rejects(
+      typeof options === "object" ? attempt : createPool(options as never),
+      (e: Error) => {
+        assert.ok(e instanceof type, `${JSON.stringify(options)} gave ${e.name}`);
+        assert.match(e.message, message);
+        return true;
+      },
+    );
+  }
+});
+
+test("createPool({ modules }) fails with the module and the reason when one cannot be imported", async () => {
+  const missing = new URL("./fixtures/no_such_module.ts", import.meta.url).href;
+  await assert.rejects(
+    createPool({ adapter: "in-process", workers: 2, modules: [missing] }),
+    (e: Error) => {
+      assert.match(e.message, /worker \d failed to start: cannot import task module/);
+      assert.ok(e.message.includes(missing));
+      return true;
+    },
+  );
+});
+
+test("defineTasks() rejects a bad module URL or a non-function", () => {
+  assert.throws(
+    () => defineTasks("nope", {}),
+    /'moduleUrl' must be the defining module's import\.meta\.url/,
+  );
+  assert.throws(
+    () => defineTasks(import.meta.url, { x: 5 as never }),
+    /'functions\.x' must be a function/,
+  );
+});
