@@ -29,7 +29,7 @@ export type { PoolStats, StartOptions } from "./src/pool.ts";
 export { RemoteObject } from "./src/remote_object.ts";
 export type { HandleOwner, RemoteEntry } from "./src/remote_object.ts";
 export { defineTasks, isTask } from "./src/tasks.ts";
-export type { Task, TaskRef, TaskSet } from "./src/tasks.ts";
+export type { Task, TaskFunction, TaskRef, TaskSet } from "./src/tasks.ts";
 export { immutable, isImmutable } from "./src/immutable.ts";
 export { registerClass } from "./src/codec.ts";
 export { type WorkerContext, workerContext } from "./src/context.ts";
@@ -44,7 +44,7 @@ export { chunkRanges } from "./src/chunks.ts";
 export type { Range } from "./src/chunks.ts";
 export type { MapFunction, MapOptions } from "./src/map.ts";
 export type { ArrayChunks, ScatterOptions } from "./src/scatter.ts";
-export type { Arg, Args, NumericArray, Sequence } from "./src/types.ts";
+export type { Arg, Args, Leaf, NumericArray, Sequence } from "./src/types.ts";
 export type {
   Adapter,
   ConnectOptions,
@@ -53,5 +53,5 @@ export type {
   Transport,
   TransportEvents,
 } from "./src/transport.ts";
-export type { Encoded } from "./src/codec.ts";
+export type { BinaryPart, Encoded } from "./src/codec.ts";
 export { WorkerRuntime, type WorkerRuntimeOptions } from "./src/worker_runtime.ts";

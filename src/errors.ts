@@ -84,6 +84,8 @@ export class WorkerCrashedError extends Error {
   readonly workerIndex: number;
 
   /**
+   * Builds the error for a dead worker.
+   *
    * @param workerIndex The index of the worker that died.
    * @param message What happened.
    * @param options `cause`: the underlying error, if any.
@@ -109,7 +111,11 @@ export class WorkerCrashedError extends Error {
  * ```
  */
 export class PoolClosedError extends Error {
-  /** @param message What was refused. */
+  /**
+   * Builds the error for a call on a closed pool.
+   *
+   * @param message What was refused.
+   */
   constructor(message = "the pool is closed") {
     super(message);
     this.name = "PoolClosedError";
@@ -131,7 +137,11 @@ export class PoolClosedError extends Error {
  * ```
  */
 export class RemovedObjectError extends Error {
-  /** @param message Which handle and where it was used. */
+  /**
+   * Builds the error for a removed handle.
+   *
+   * @param message Which handle and where it was used.
+   */
   constructor(message: string) {
     super(message);
     this.name = "RemovedObjectError";

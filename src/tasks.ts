@@ -21,16 +21,17 @@ export interface TaskRef {
  */
 export type Task<A extends unknown[] = unknown[], R = unknown> = ((...args: A) => R) & TaskRef;
 
+/** Any function, as `defineTasks` accepts them. */
 // deno-lint-ignore no-explicit-any
-type AnyFunction = (...args: any[]) => unknown;
+export type TaskFunction = (...args: any[]) => unknown;
 
 /** The tasks that `defineTasks` returns, one per function given. */
-export type TaskSet<T extends Record<string, AnyFunction>> = {
+export type TaskSet<T extends Record<string, TaskFunction>> = {
   readonly [K in keyof T]: Task<Parameters<T[K]>, ReturnType<T[K]>>;
 };
 
 const TASK: unique symbol = Symbol("cohort.task");
-const registry = new Map<string, AnyFunction>();
+const registry = new Map<string, TaskFunction>();
 
 const key = (module: string, name: string): string => `${module}#${name}`;
 
@@ -59,7 +60,7 @@ const key = (module: string, name: string): string => `${module}#${name}`;
  * assert.equal(tasks.add.taskName, "add");
  * ```
  */
-export function defineTasks<T extends Record<string, AnyFunction>>(
+export function defineTasks<T extends Record<string, TaskFunction>>(
   moduleUrl: string,
   functions: T,
 ): TaskSet<T> {
@@ -98,7 +99,7 @@ export function isTask(value: unknown): value is Task {
 }
 
 /** Finds a task defined in this thread by module URL and name. */
-export function lookupTask(module: string, name: string): AnyFunction | undefined {
+export function lookupTask(module: string, name: string): TaskFunction | undefined {
   return registry.get(key(module, name));
 }
 

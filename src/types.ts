@@ -5,7 +5,8 @@
  */
 import type { RemoteObject } from "./remote_object.ts";
 
-type Leaf =
+/** Values that `Arg` does not look inside for handles. */
+export type Leaf =
   | string
   | number
   | boolean

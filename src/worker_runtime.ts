@@ -43,7 +43,11 @@ export class WorkerRuntime {
     return this.store.get(id);
   };
 
-  /** @param options How to reach the pool and which modules to allow. */
+  /**
+   * Makes a worker runtime; feed it messages with `receive()`.
+   *
+   * @param options How to reach the pool and which modules to allow.
+   */
   constructor(options: WorkerRuntimeOptions) {
     this.#post = options.post;
     this.#allow = options.allowModules ?? [];
