@@ -197,7 +197,7 @@ export class Pool implements HandleOwner {
     const wasStarting = slot.state === "starting";
     this.#kill(worker, crash);
     slot.ready.reject(crash);
-    for (const entry of this.#entries) entry.lost ??= `worker ${worker} crashed`;
+    for (const entry of this.#entries) entry.lost ??= { worker, message: crash.message };
     if (wasStarting || !this.#transport.restart) return;
     // Respawn: calls made meanwhile wait in the backlog and run on the new worker.
     slot.state = "starting";
@@ -291,8 +291,8 @@ export class Pool implements HandleOwner {
     }
     if (entry.lost) {
       throw new WorkerCrashedError(
-        -1,
-        `${path} refers to remote object ${entry.id}, whose data was lost: ${entry.lost}; push it again`,
+        entry.lost.worker,
+        `${path} refers to remote object ${entry.id}, whose data was lost when ${entry.lost.message}; push it again`,
       );
     }
     return entry.id;
@@ -377,7 +377,8 @@ export class Pool implements HandleOwner {
       ...(await this.#broadcastPut(entry.id, encoded, fresh)),
     ]);
     if (isImmutable(value)) {
-      this.#immutables.set(value as object, { entry, stored: stored.catch(() => {}) });
+      stored.catch(() => {});
+      this.#immutables.set(value as object, { entry, stored });
     }
     await stored;
     return new RemoteObject<T>(this, entry);

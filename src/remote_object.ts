@@ -10,8 +10,8 @@ export interface RemoteEntry {
   readonly id: number;
   /** Live handles to this value; the workers drop it when this reaches 0. */
   refs: number;
-  /** Set when a worker holding part of the value died. */
-  lost?: string;
+  /** Set when a worker holding part of the value died: which, and how. */
+  lost?: { worker: number; message: string };
 }
 
 /** What a handle needs from the pool that made it. */
