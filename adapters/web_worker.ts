@@ -37,14 +37,41 @@ export interface WebWorkerQuirks {
   name: string;
   /** True if the runtime fires `close` on the parent when a worker ends (Bun). */
   closeEvent: boolean;
+  /**
+   * The module each worker runs. Default: `worker_entry.ts` beside this
+   * file. A replacement must run a `WorkerRuntime` as that one does.
+   */
+  entry?: URL;
 }
 
 /**
  * A transport over web-standard workers. Besides {@linkcode Transport} it can
  * kill a worker, as something outside the pool would, for testing crash
  * handling.
+ *
+ * @example Keep the transport a pool runs on, to kill one of its workers
+ * ```ts
+ * import { createPool, WorkerCrashedError } from "@cohort/core";
+ * import { denoWorker, type WebWorkerTransport } from "@cohort/core/adapters/deno-worker";
+ * import assert from "node:assert/strict";
+ *
+ * let transport: WebWorkerTransport | undefined;
+ * await using pool = await createPool({
+ *   workers: 2,
+ *   adapter: {
+ *     name: denoWorker.name,
+ *     connect: async (options) => (transport = await denoWorker.connect(options)),
+ *   },
+ * });
+ * const handle = await pool.push([1, 2, 3]);
+ * transport!.kill(1); // the pool respawns worker 1; the data pushed to it is gone
+ * const error = await pool.push(handle).catch((e) => e);
+ * assert.ok(error instanceof WorkerCrashedError);
+ * ```
  */
 export interface WebWorkerTransport extends Transport {
+  /** Replaces a dead worker with a freshly spawned one (the pool then sends it `init`). */
+  restart(worker: number): Promise<void>;
   /**
    * Terminates worker `worker` from outside, without warning it. The pool
    * sees the worker exit (calls waiting on it reject with
@@ -61,14 +88,24 @@ export interface WebWorkerAdapter extends Adapter {
   connect(options: ConnectOptions): Promise<WebWorkerTransport>;
 }
 
+/** The parts of a web-standard `Worker` used here (Deno and Bun alike). */
+interface WebWorker {
+  postMessage(message: ToWorker, transfer: Transferable[]): void;
+  terminate(): void;
+  addEventListener(type: string, listener: (event: Event) => void): void;
+  removeEventListener(type: string, listener: (event: Event) => void): void;
+}
+
+declare const Worker: new (url: URL, options: { type: "module"; name?: string }) => WebWorker;
+
 interface Slot {
-  worker: Worker;
+  worker: WebWorker;
   dead: boolean;
   off(): void;
 }
 
-/** The worker entry module every worker runs. */
-export const ENTRY: URL = new URL("./worker_entry.ts", import.meta.url);
+/** The worker entry module every worker runs, unless the quirks name another. */
+const ENTRY: URL = new URL("./worker_entry.ts", import.meta.url);
 
 /**
  * Makes an adapter over the runtime's web-standard `Worker`.
@@ -103,9 +140,12 @@ export function webWorkerAdapter(quirks: WebWorkerQuirks): WebWorkerAdapter {
       };
 
       const spawn = (index: number): Slot => {
-        const worker = new Worker(ENTRY, { type: "module", name: `cohort-${quirks.name}-${index}` });
-        const onMessage = (event: MessageEvent<FromWorker | ExitMessage>): void => {
-          const message = event.data;
+        const worker = new Worker(quirks.entry ?? ENTRY, {
+          type: "module",
+          name: `cohort-${quirks.name}-${index}`,
+        });
+        const onMessage = (event: Event): void => {
+          const message = (event as MessageEvent<FromWorker | ExitMessage>).data;
           if (message.t === "exit") lost(index, slot, message.reason, message.e);
           else if (!slot.dead && !closed) events.message(index, message);
         };

@@ -56,8 +56,13 @@ interface Pending {
   reject(reason: unknown): void;
 }
 
+/** A worker that crashes more often than this within the window stays dead. */
+const MAX_CRASHES = 5;
+const CRASH_WINDOW_MS = 60_000;
+
 interface WorkerSlot {
   state: "starting" | "up" | "dead";
+  crashes: number[];
   backlog: [ToWorker, Transferable[] | undefined][];
   ready: PromiseWithResolvers<void>;
   death?: Error;
@@ -123,6 +128,7 @@ export class Pool implements HandleOwner {
     const pool = new Pool(adapter.name, options);
     pool.#slots = Array.from({ length: pool.size }, () => ({
       state: "starting",
+      crashes: [],
       backlog: [],
       ready: Promise.withResolvers<void>(),
     }));
@@ -171,7 +177,7 @@ export class Pool implements HandleOwner {
     if (!slot) return;
     if (msg.t === "ready") {
       slot.state = "up";
-      for (const [m, transfer] of slot.backlog.splice(0)) this.#transport.send(worker, m, transfer);
+      for (const [m, transfer] of slot.backlog.splice(0)) this.#trySend(worker, m, transfer);
       slot.ready.resolve();
       return;
     }
@@ -198,7 +204,18 @@ export class Pool implements HandleOwner {
     this.#kill(worker, crash);
     slot.ready.reject(crash);
     for (const entry of this.#entries) entry.lost ??= { worker, message: crash.message };
+    slot.crashes.push(Date.now());
+    slot.crashes = slot.crashes.filter((t) => t > Date.now() - CRASH_WINDOW_MS);
     if (wasStarting || !this.#transport.restart) return;
+    if (slot.crashes.length > MAX_CRASHES) {
+      slot.death = new WorkerCrashedError(
+        worker,
+        `worker ${worker} crashed ${slot.crashes.length} times in ${CRASH_WINDOW_MS / 1000} s ` +
+          `and is not restarted again; last: ${reason.message}`,
+        { cause: reason },
+      );
+      return;
+    }
     // Respawn: calls made meanwhile wait in the backlog and run on the new worker.
     slot.state = "starting";
     slot.death = undefined;
@@ -257,8 +274,17 @@ export class Pool implements HandleOwner {
     const { promise, resolve, reject } = Promise.withResolvers<Encoded>();
     this.#pending.set(id, { worker, resolve, reject });
     if (slot.state === "starting") slot.backlog.push([msg, transfer]);
-    else this.#transport.send(worker, msg, transfer);
+    else this.#trySend(worker, msg, transfer);
     return promise;
+  }
+
+  /** Sends, turning a transport's refusal (e.g. a DataCloneError) into the call's rejection. */
+  #trySend(worker: number, msg: ToWorker, transfer?: Transferable[]): void {
+    try {
+      this.#transport.send(worker, msg, transfer);
+    } catch (e) {
+      if ("id" in msg) this.#settle(msg.id, e);
+    }
   }
 
   /** Waits for one request per worker; throws the lowest worker's failure. */

@@ -1,0 +1,72 @@
+/**
+ * The module every Deno and Bun worker runs: a {@linkcode WorkerRuntime} fed by
+ * the worker's messages, plus last words. Where the runtime tells the parent
+ * nothing (Deno: `self.close()`, `process.exit()`, `Deno.exit()`), or tells it
+ * little (an uncaught error), the worker announces its own exit with an
+ * {@linkcode ExitMessage} before it goes, and the parent terminates it.
+ *
+ * @module
+ */
+import { errorToData } from "../src/errors.ts";
+import type { ToWorker } from "../src/transport.ts";
+import { WorkerRuntime } from "../src/worker_runtime.ts";
+import type { ExitMessage } from "./web_worker.ts";
+
+/** The parts of a worker's global scope used here (Deno and Bun alike). */
+interface WorkerScope {
+  postMessage(message: unknown, transfer: Transferable[]): void;
+  addEventListener(type: string, listener: (event: Event) => void): void;
+  /** Deno only; Bun has no `self.close`. */
+  close?: () => void;
+}
+
+declare const process:
+  | { on?(event: "exit", listener: (code: number) => void): void }
+  | undefined;
+
+const scope = globalThis as unknown as WorkerScope;
+const close = typeof scope.close === "function" ? scope.close.bind(scope) : undefined;
+let announced = false;
+
+function announce(reason: string, error?: unknown): void {
+  if (announced) return;
+  announced = true;
+  const message: ExitMessage = { t: "exit", reason };
+  if (error !== undefined) message.e = errorToData(error);
+  scope.postMessage(message, []);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Announces a fatal error and ends the worker (Bun ends it by itself). */
+function crash(what: string, error: unknown): void {
+  announce(`${what} in the worker: ${describe(error)}`, error);
+  close?.();
+}
+
+const runtime = new WorkerRuntime({
+  post: (message, transfer) => scope.postMessage(message, transfer ?? []),
+});
+scope.addEventListener("message", (event) => {
+  if (!announced) runtime.receive((event as MessageEvent<ToWorker>).data);
+});
+scope.addEventListener("error", (event) => {
+  event.preventDefault(); // Deno: keeps the error off stderr; the pool reports it
+  const e = event as ErrorEvent;
+  crash("uncaught error", e.error ?? e.message);
+});
+scope.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  crash("unhandled promise rejection", (event as PromiseRejectionEvent).reason);
+});
+if (close) {
+  scope.close = () => {
+    announce("the worker called self.close()");
+    close();
+  };
+}
+process?.on?.("exit", (code) => announce(`the worker called process.exit(${code})`));
+// Deno fires `unload` on Deno.exit() (and process.exit(), caught above).
+scope.addEventListener("unload", () => announce("the worker exited (Deno.exit())"));
