@@ -1,0 +1,290 @@
+/**
+ * One side of a pool–worker link over NATS: messages cut into frames no
+ * larger than the server's `max_payload`, numbered, acknowledged and resent
+ * after losses (a NATS server restart loses what it held), with a send window
+ * so that a 64 MiB message never floods the server, and pings that notice
+ * when nothing listens on the peer's subject any more.
+ *
+ * Frame envelope, 16 bytes little-endian: `u8 kind | u8 flags | u16 0 |
+ * u32 seq | u32 ack | u32 message length`. `seq` numbers data frames from 1;
+ * `ack` is the last data frame received in order from the peer.
+ *
+ * @module
+ */
+import { type Msg, type NatsConnection, RequestError } from "@nats-io/transport-node";
+import { cutMessage, encodeMessage, type Message, MessageReader } from "./nats_frames.ts";
+import { HEARTBEAT_MS, RECONNECT_GRACE_MS } from "./nats_protocol.ts";
+
+/** Frame kinds. */
+export const DATA = 1, ACK = 2, PING = 3, PONG = 4, BYE = 5, GONE = 6;
+const FIRST = 1, LAST = 2, GAP = 4;
+const HEADER = 16;
+const MiB = 1024 * 1024;
+/** Most bytes in flight per link, unless {@linkcode Channel.window} says less. */
+const WINDOW = 8 * MiB;
+/** The receiver acknowledges at least every this many bytes. */
+const ACK_BYTES = 256 * 1024;
+const RESEND_AFTER_MS = 1_000;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+interface Frame {
+  seq: number;
+  bytes: Uint8Array;
+  sentAt: number;
+}
+
+/** Options of a {@linkcode Channel}. */
+export interface ChannelOptions {
+  /** The connection. */
+  nc: NatsConnection;
+  /** Where this side publishes (the peer subscribes there). */
+  subject: string;
+  /** Who the peer is, for messages, e.g. `worker 2 ("bun-1")`. */
+  peer: string;
+  /** A whole message arrived. */
+  onMessage(message: Message): void;
+  /** The peer said goodbye (`BYE`) or that it does not know us (`GONE`). */
+  onBye(reason: string): void;
+  /** Nothing has listened on the peer's subject for `goneAfter` ms. */
+  onGone(reason: string): void;
+  /** Milliseconds without a listener before the peer counts as gone. */
+  goneAfter: number;
+}
+
+/** Builds a control frame (no sequence number). */
+export function controlFrame(kind: number, ack = 0, text = ""): Uint8Array {
+  const body = encoder.encode(text);
+  const frame = new Uint8Array(HEADER + body.byteLength);
+  const view = new DataView(frame.buffer);
+  view.setUint8(0, kind);
+  view.setUint32(8, ack, true);
+  frame.set(body, HEADER);
+  return frame;
+}
+
+/** The kind of a frame (0 if it is too short to be one). */
+export function frameKind(frame: Uint8Array): number {
+  return frame.byteLength >= HEADER ? frame[0] : 0;
+}
+
+/** The text of a control frame. */
+export function frameText(frame: Uint8Array): string {
+  return decoder.decode(frame.subarray(HEADER));
+}
+
+/** A reliable, ordered, windowed message link to one peer. */
+export class Channel {
+  #o: ChannelOptions;
+  #nextSeq = 1;
+  #queue: Frame[] = [];
+  #unacked: Frame[] = [];
+  #inflight = 0;
+  #received = 0;
+  #reader: MessageReader | null = null;
+  #sinceAck = 0;
+  #lastAck = 0;
+  #pinging = false;
+  #missingSince: number | null = null;
+  #graceUntil = 0;
+  #closed = false;
+  /** Most bytes sent and not yet acknowledged (at least one frame is always let through). */
+  window: number = WINDOW;
+
+  /** @param options The connection, subjects and callbacks. */
+  constructor(options: ChannelOptions) {
+    this.#o = options;
+  }
+
+  /** Sends a message; it arrives whole, once, and in order. */
+  send(message: Message): void {
+    if (this.#closed) return;
+    const bytes = encodeMessage(message);
+    const room = Math.max(64, (this.#o.nc.info?.max_payload ?? 1024 * 1024) - HEADER);
+    if (bytes.length > 0xffff_ffff) {
+      throw new RangeError(`a message of ${bytes.length} bytes is over the 4 GiB limit`);
+    }
+    for (const { frame, first, last } of cutMessage(bytes, room, HEADER)) {
+      const view = new DataView(frame.buffer);
+      view.setUint8(0, DATA);
+      view.setUint8(1, (first ? FIRST : 0) | (last ? LAST : 0));
+      view.setUint32(4, this.#nextSeq, true);
+      view.setUint32(12, bytes.length, true);
+      this.#queue.push({ seq: this.#nextSeq++, bytes: frame, sentAt: 0 });
+    }
+    this.#pump();
+  }
+
+  /** Handles one frame from the peer (the owner's subscription calls this). */
+  receive(msg: Msg): void {
+    if (this.#closed) return;
+    const frame = msg.data;
+    if (frame.byteLength < HEADER) return;
+    const view = new DataView(frame.buffer, frame.byteOffset, HEADER);
+    const kind = view.getUint8(0);
+    const flags = view.getUint8(1);
+    this.#missingSince = null;
+    this.#acked(view.getUint32(8, true), (flags & GAP) !== 0);
+    switch (kind) {
+      case DATA:
+        this.#data(view.getUint32(4, true), flags, view.getUint32(12, true), frame);
+        break;
+      case PING:
+        msg.respond(controlFrame(PONG, this.#received));
+        break;
+      case BYE:
+        this.close();
+        if (msg.reply) msg.respond(controlFrame(ACK, this.#received));
+        this.#o.onBye(frameText(frame));
+        break;
+    }
+  }
+
+  /** Pings the peer (call every {@linkcode HEARTBEAT_MS}). */
+  tick(): void {
+    if (this.#closed || this.#pinging || this.#o.nc.isClosed()) return;
+    this.#pinging = true;
+    this.#o.nc.request(this.#o.subject, controlFrame(PING, this.#received), {
+      timeout: 2 * HEARTBEAT_MS,
+    }).then((reply) => {
+      this.#missingSince = null;
+      const frame = reply.data;
+      if (frameKind(frame) === GONE) {
+        this.close();
+        this.#o.onBye(frameText(frame) || `${this.#o.peer} no longer knows this link`);
+      } else if (frameKind(frame) === PONG) {
+        this.#acked(new DataView(frame.buffer, frame.byteOffset, HEADER).getUint32(8, true), false);
+      }
+    }, (e) => this.#pingFailed(e)).finally(() => {
+      this.#pinging = false;
+    });
+  }
+
+  /** Our connection came back: resend what may have been lost, and wait for the peer. */
+  reconnected(): void {
+    this.#graceUntil = Date.now() + RECONNECT_GRACE_MS;
+    this.#missingSince = null;
+    this.#resend();
+  }
+
+  /**
+   * Tells the peer goodbye and closes; resolves once the peer answered or
+   * after `timeout` ms.
+   */
+  async bye(reason: string, timeout = 1_000): Promise<void> {
+    if (this.#closed) return;
+    this.close();
+    try {
+      await this.#o.nc.request(this.#o.subject, controlFrame(BYE, this.#received, reason), {
+        timeout,
+      });
+    } catch {
+      // Gone, busy or cut off: the peer frees itself when it notices.
+    }
+  }
+
+  /** Stops sending and receiving; drops what is queued. */
+  close(): void {
+    this.#closed = true;
+    this.#queue.length = 0;
+    this.#unacked.length = 0;
+    this.#reader = null;
+  }
+
+  /** True once closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #pingFailed(e: unknown): void {
+    if (this.#closed || !(e instanceof RequestError) || !e.isNoResponders()) return;
+    const now = Date.now();
+    if (now < this.#graceUntil) return;
+    this.#missingSince ??= now;
+    if (now - this.#missingSince < this.#o.goneAfter) return;
+    this.close();
+    this.#o.onGone(
+      `${this.#o.peer} is gone: nothing has listened on its NATS subject for ` +
+        `${now - this.#missingSince} ms (its process or its connection ended)`,
+    );
+  }
+
+  #data(seq: number, flags: number, length: number, frame: Uint8Array): void {
+    if (seq !== this.#received + 1) {
+      // A duplicate (already have it) or a gap (an earlier frame was lost): ask for a resend.
+      if (seq > this.#received + 1) this.#sendAck(true);
+      return;
+    }
+    this.#received = seq;
+    const payload = frame.subarray(HEADER);
+    this.#sinceAck += payload.byteLength;
+    if (flags & FIRST) this.#reader = new MessageReader(length);
+    let message: Message | null = null;
+    try {
+      if (this.#reader) message = this.#reader.push(payload);
+      if (flags & LAST && !message) throw new TypeError("the message ended early");
+    } catch (e) {
+      this.close();
+      this.#o.onGone(`${this.#o.peer} sent a message that cannot be read: ${String(e)}`);
+      return;
+    }
+    if (this.#sinceAck >= ACK_BYTES) this.#sendAck(false);
+    if (!message) return;
+    this.#reader = null;
+    this.#o.onMessage(message);
+  }
+
+  #sendAck(gap: boolean): void {
+    const now = Date.now();
+    if (gap && now - this.#lastAck < 100) return;
+    this.#lastAck = now;
+    this.#sinceAck = 0;
+    const frame = controlFrame(ACK, this.#received);
+    if (gap) frame[1] = GAP;
+    this.#publish(frame);
+  }
+
+  #acked(ack: number, gap: boolean): void {
+    while (this.#unacked.length > 0 && this.#unacked[0].seq <= ack) {
+      this.#inflight -= this.#unacked.shift()!.bytes.byteLength;
+    }
+    const oldest = this.#unacked[0];
+    if (oldest && (gap || Date.now() - oldest.sentAt > RESEND_AFTER_MS)) this.#resend();
+    this.#pump();
+  }
+
+  #resend(): void {
+    const now = Date.now();
+    for (const frame of this.#unacked) {
+      frame.sentAt = now;
+      this.#stampAndPublish(frame.bytes);
+    }
+  }
+
+  #pump(): void {
+    while (
+      this.#queue.length > 0 &&
+      (this.#inflight === 0 || this.#inflight + this.#queue[0].bytes.byteLength <= this.window)
+    ) {
+      const frame = this.#queue.shift()!;
+      frame.sentAt = Date.now();
+      this.#unacked.push(frame);
+      this.#inflight += frame.bytes.byteLength;
+      this.#stampAndPublish(frame.bytes);
+    }
+  }
+
+  #stampAndPublish(frame: Uint8Array): void {
+    new DataView(frame.buffer, frame.byteOffset, HEADER).setUint32(8, this.#received, true);
+    this.#sinceAck = 0;
+    this.#publish(frame);
+  }
+
+  #publish(frame: Uint8Array): void {
+    try {
+      this.#o.nc.publish(this.#o.subject, frame);
+    } catch {
+      // Closed connection: the owner reports it.
+    }
+  }
+}
