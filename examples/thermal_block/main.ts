@@ -29,7 +29,7 @@ const USAGE = `Usage: main.ts [options]
   --grid N         cells per side of the mesh (default 100)
   --blocks B       B×B blocks, one parameter each (default 2)
   --train N        training parameters (default 1000)
-  --test N         validation parameters (default 60)
+  --test N         validation parameters (default 100)
   --tol X          greedy tolerance on the X-norm error estimate (default 1e-5)
   --max-basis N    largest basis size (default 50)
   --seed N         seed of the training and test sets (default 1)
@@ -39,7 +39,7 @@ const USAGE = `Usage: main.ts [options]
 
 const ADAPTERS: readonly AdapterName[] = ["in-process", "deno-worker", "bun-worker", "nats"];
 
-function main(): Promise<void> {
+async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
     options: {
@@ -48,7 +48,7 @@ function main(): Promise<void> {
       grid: { type: "string", default: "100" },
       blocks: { type: "string", default: "2" },
       train: { type: "string", default: "1000" },
-      test: { type: "string", default: "60" },
+      test: { type: "string", default: "100" },
       tol: { type: "string", default: "1e-5" },
       "max-basis": { type: "string", default: "50" },
       seed: { type: "string", default: "1" },
@@ -59,7 +59,7 @@ function main(): Promise<void> {
   });
   if (values.help) {
     console.log(USAGE);
-    return Promise.resolve();
+    return;
   }
   const int = (name: string, text: string, min: number): number => {
     const n = Number(text);
@@ -74,7 +74,7 @@ function main(): Promise<void> {
   }
   const tol = Number(values.tol);
   if (!(tol > 0)) throw new RangeError(`--tol must be a positive number, got "${values.tol}"`);
-  return demo({
+  await demo({
     workers: values.workers === undefined ? undefined : int("workers", values.workers, 1),
     adapter,
     grid: int("grid", values.grid, 2),
@@ -151,5 +151,6 @@ async function demo(o: DemoOptions): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? `error: ${error.message}` : error);
+  if (error instanceof RangeError || error instanceof TypeError) console.error(USAGE);
   process.exitCode = 1;
 });

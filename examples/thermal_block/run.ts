@@ -64,16 +64,16 @@ export async function runDemo(
     start = performance.now();
     const remoteModel = await pool.push(immutable(model));
     const greedyBar = sink && createProgress(sink, "greedy");
-    const first: GreedyStep[] = [];
+    let initial: number | undefined;
     const greedy = await weakGreedy(pool, model, remoteModel, training, {
       tol: config.tol,
       maxBasisSize: config.maxBasisSize,
-      onStep(step) {
-        first[0] ??= step;
+      onStep(step: GreedyStep): void {
+        initial ??= step.maxEstimate;
         // Progress on a log scale from the first estimate down to the tolerance.
-        const span = Math.log(first[0].maxEstimate / config.tol);
+        const span = Math.log(initial / config.tol);
         const fraction = Math.max(
-          span > 0 ? Math.log(first[0].maxEstimate / step.maxEstimate) / span : 1,
+          span > 0 ? Math.log(initial / step.maxEstimate) / span : 1,
           step.dim / config.maxBasisSize,
         );
         greedyBar?.update(
@@ -83,11 +83,7 @@ export async function runDemo(
       },
     });
     const last = greedy.steps[greedy.steps.length - 1];
-    greedyBar?.done(
-      `${name}  N=${last.dim}  max estimate ${
-        last.maxEstimate.toExponential(2)
-      } (${greedy.reason})`,
-    );
+    greedyBar?.done(`${name}  stopped at N=${last.dim} (${greedy.reason})`);
     const validationBar = sink && createProgress(sink, "validate", 1000);
     const validation = await validate(
       pool,
