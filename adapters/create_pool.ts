@@ -9,12 +9,51 @@ import type { Adapter } from "../src/transport.ts";
 import { readEnv, runtimeName } from "./env.ts";
 import { inProcess } from "./in_process.ts";
 
-/** The built-in adapters, by name. */
+/**
+ * The built-in adapters, by name.
+ *
+ * @example
+ * ```ts
+ * import { type AdapterName, createPool } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * const adapter: AdapterName = "in-process";
+ * await using pool = await createPool({ adapter, workers: 2 });
+ * assert.equal(pool.adapter, "in-process");
+ * ```
+ */
 export type AdapterName = "in-process" | "deno-worker" | "bun-worker" | "nats";
 
 const NAMES: readonly AdapterName[] = ["in-process", "deno-worker", "bun-worker", "nats"];
 
-/** Options of {@linkcode createPool}. */
+/**
+ * Options of {@linkcode createPool}.
+ *
+ * @example
+ * ```ts
+ * import { createPool, type PoolOptions } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * const options: PoolOptions = { adapter: "in-process", workers: 4, seed: 42, startTimeout: 5_000 };
+ * await using pool = await createPool(options);
+ * assert.equal(pool.size, 4);
+ * ```
+ *
+ * @example Claim workers from a NATS cluster
+ * ```ts ignore
+ * import { createPool, type PoolOptions } from "@cohort/core";
+ *
+ * const options: PoolOptions = {
+ *   adapter: "nats",
+ *   workers: 8,
+ *   servers: "nats://localhost:4222",
+ *   cluster: "lab",
+ *   timeout: 30_000,
+ *   modules: [new URL("./tasks.ts", import.meta.url).href],
+ * };
+ * await using pool = await createPool(options);
+ * ```
+ */
 export interface PoolOptions {
   /**
    * Number of workers. Default: env `COHORT_WORKERS`, else the machine's
@@ -116,7 +155,21 @@ async function resolveAdapter(adapter: AdapterName | Adapter | undefined): Promi
   );
 }
 
-/** The adapter `createPool` picks when none is given, for this runtime. */
+/**
+ * The adapter `createPool` picks when none is given, for this runtime.
+ *
+ * @returns `"deno-worker"` under Deno, `"bun-worker"` under Bun.
+ * @throws {TypeError} Under any other runtime.
+ *
+ * @example
+ * ```ts
+ * import { defaultAdapterName } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * const expected = "Bun" in globalThis ? "bun-worker" : "deno-worker";
+ * assert.equal(defaultAdapterName(), expected);
+ * ```
+ */
 export function defaultAdapterName(): AdapterName {
   switch (runtimeName()) {
     case "deno":

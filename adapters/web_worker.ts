@@ -82,7 +82,29 @@ export interface WebWorkerTransport extends Transport {
   kill(worker: number): void;
 }
 
-/** An adapter whose transports are {@linkcode WebWorkerTransport}s. */
+/**
+ * An adapter whose transports are {@linkcode WebWorkerTransport}s.
+ *
+ * @example Connect without a pool and kill a worker
+ * ```ts
+ * import { denoWorker, type WebWorkerAdapter } from "@cohort/core/adapters/deno-worker";
+ * import assert from "node:assert/strict";
+ *
+ * const adapter: WebWorkerAdapter = denoWorker;
+ * const exits: string[] = [];
+ * const transport = await adapter.connect({
+ *   workers: 2,
+ *   options: {},
+ *   events: {
+ *     message: () => {},
+ *     exit: (worker, reason) => exits.push(`${worker}: ${reason.message}`),
+ *   },
+ * });
+ * transport.kill(1);
+ * assert.deepEqual(exits, ["1: the worker was terminated from outside"]);
+ * await transport.close();
+ * ```
+ */
 export interface WebWorkerAdapter extends Adapter {
   /** Starts `workers` workers. */
   connect(options: ConnectOptions): Promise<WebWorkerTransport>;

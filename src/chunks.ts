@@ -5,7 +5,20 @@
  * @module
  */
 
-/** A half-open index range `[start, end)`. */
+/**
+ * A half-open index range `[start, end)`.
+ *
+ * @example
+ * ```ts
+ * import { chunkRanges, type Range } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * const items = ["a", "b", "c", "d", "e"];
+ * const first: Range = chunkRanges(items.length, 2)[0];
+ * assert.deepEqual(first, { start: 0, end: 3 });
+ * assert.deepEqual(items.slice(first.start, first.end), ["a", "b", "c"]);
+ * ```
+ */
 export interface Range {
   /** First index. */
   start: number;

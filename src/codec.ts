@@ -12,10 +12,41 @@
 import { SuperJSON } from "superjson";
 import { classById, isBinary, registeredClasses, type ValueHooks, walkValue } from "./walk.ts";
 
-/** A binary part of an encoded value, carried beside the JSON text. */
+/**
+ * A binary part of an encoded value, carried beside the JSON text.
+ *
+ * @example The bytes of a part, e.g. to frame it for a byte-stream transport
+ * ```ts
+ * import type { BinaryPart } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * function bytesOf(part: BinaryPart): Uint8Array {
+ *   return ArrayBuffer.isView(part)
+ *     ? new Uint8Array(part.buffer, part.byteOffset, part.byteLength)
+ *     : new Uint8Array(part);
+ * }
+ * assert.equal(bytesOf(new Float64Array(2)).length, 16);
+ * assert.equal(bytesOf(new ArrayBuffer(3)).length, 3);
+ * ```
+ */
 export type BinaryPart = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
 
-/** An encoded value: JSON text plus binary parts. Structured-cloneable. */
+/**
+ * An encoded value: JSON text plus binary parts. Structured-cloneable.
+ *
+ * @example The size of an encoded value on the wire
+ * ```ts
+ * import type { Encoded } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * function wireBytes(value: Encoded): number {
+ *   const text = new TextEncoder().encode(value.j).length;
+ *   return value.b.reduce((n, part) => n + part.byteLength, text);
+ * }
+ * const encoded: Encoded = { s: 0, j: "[1,2]", b: [new Uint8Array(8)] };
+ * assert.equal(wireBytes(encoded), 13);
+ * ```
+ */
 export interface Encoded {
   /** 0: `j` is plain JSON; 1: `j` is a superjson `{ json, meta }` document. */
   s: 0 | 1;

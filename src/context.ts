@@ -4,7 +4,24 @@
  * @module
  */
 
-/** The worker a task runs on. */
+/**
+ * The worker a task runs on, as {@linkcode workerContext} returns it.
+ *
+ * @example
+ * ```ts
+ * import { createPool, defineTasks, type WorkerContext, workerContext } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * function label({ index, size }: WorkerContext): string {
+ *   return `${index + 1}/${size}`;
+ * }
+ * export const tasks = defineTasks(import.meta.url, {
+ *   whoAmI: (): string => label(workerContext()),
+ * });
+ * await using pool = await createPool({ adapter: "in-process", workers: 2 });
+ * assert.deepEqual(await pool.apply(tasks.whoAmI), ["1/2", "2/2"]);
+ * ```
+ */
 export interface WorkerContext {
   /** This worker's index in the pool, in `[0, size)`. */
   readonly index: number;

@@ -5,7 +5,20 @@
  * @module
  */
 
-/** The plain-data form of an error, as it crosses the wire. */
+/**
+ * The plain-data form of an error, as it crosses the wire.
+ *
+ * @example
+ * ```ts
+ * import { type ErrorData, RemoteError } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * const data: ErrorData = { name: "RangeError", message: "step must be positive" };
+ * const error = new RemoteError(2, data);
+ * assert.equal(error.remoteName, "RangeError");
+ * assert.equal(error.message, "worker 2: RangeError: step must be positive");
+ * ```
+ */
 export interface ErrorData {
   /** The error's `name`, e.g. `"TypeError"`. */
   name: string;

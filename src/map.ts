@@ -11,7 +11,27 @@ import type { Request } from "./transport.ts";
 import type { Args, Sequence } from "./types.ts";
 import { type ValueHooks, walkValue } from "./walk.ts";
 
-/** Options of `pool.mapWith(options)`. */
+/**
+ * Options of `pool.mapWith(options)`.
+ *
+ * @example
+ * ```ts
+ * import { createPool, defineTasks, type MapOptions } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * export const tasks = defineTasks(import.meta.url, { square: (x: number): number => x * x });
+ * await using pool = await createPool({ adapter: "in-process", workers: 2 });
+ * const progress: string[] = [];
+ * const controller = new AbortController(); // controller.abort() cancels the map
+ * const options: MapOptions = {
+ *   chunkSize: 2,
+ *   onProgress: (done, total) => progress.push(`${done}/${total}`),
+ *   signal: controller.signal,
+ * };
+ * assert.deepEqual(await pool.mapWith(options)(tasks.square, [[1, 2, 3, 4]]), [1, 4, 9, 16]);
+ * assert.deepEqual(progress, ["2/4", "4/4"]);
+ * ```
+ */
 export interface MapOptions {
   /**
    * Hand out chunks of at most this many items, each to whichever worker is
@@ -28,6 +48,20 @@ export interface MapOptions {
  * The signature of `pool.map`: `map(task, [s1, ..., sk], ...args)` calls
  * `task(s1[i], ..., sk[i], ...args)` for every i. The sequences' element types
  * and the extra arguments are checked against the task's parameters.
+ *
+ * @example
+ * ```ts
+ * import { createPool, defineTasks, type MapFunction } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * export const tasks = defineTasks(import.meta.url, {
+ *   add: (a: number, b: number): number => a + b,
+ * });
+ * await using pool = await createPool({ adapter: "in-process", workers: 2 });
+ * const map: MapFunction = pool.mapWith({ chunkSize: 2 });
+ * assert.deepEqual(await map(tasks.add, [[1, 2, 3], [10, 20, 30]]), [11, 22, 33]);
+ * assert.deepEqual(await map(tasks.add, [[1, 2, 3]], 100), [101, 102, 103]);
+ * ```
  */
 export interface MapFunction {
   /** One sequence. */

@@ -23,7 +23,20 @@ import type { Args } from "./types.ts";
 import type { ValueHooks } from "./walk.ts";
 import { walkValue } from "./walk.ts";
 
-/** Options of a pool, as the core reads them. */
+/**
+ * Options of a pool, as the core reads them: what {@linkcode Pool.start}
+ * takes besides an adapter (`createPool` fills them in from its options).
+ *
+ * @example
+ * ```ts
+ * import { Pool, type StartOptions } from "@cohort/core";
+ * import { inProcess } from "@cohort/core/adapters/in-process";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = await Pool.start(inProcess, { workers: 2, seed: 7 } satisfies StartOptions);
+ * assert.equal(pool.size, 2);
+ * ```
+ */
 export interface StartOptions {
   /** Number of workers (validated by the caller). */
   workers: number;
@@ -35,7 +48,22 @@ export interface StartOptions {
   startTimeout?: number;
 }
 
-/** Counts a test or a user can watch for leaks, from {@linkcode Pool.stats}. */
+/**
+ * Counts a test or a user can watch for leaks, from {@linkcode Pool.stats}.
+ *
+ * @example
+ * ```ts
+ * import { createPool, type PoolStats } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = await createPool({ adapter: "in-process", workers: 2 });
+ * const handle = await pool.push([1, 2, 3]);
+ * const stats: PoolStats = await pool.stats();
+ * assert.deepEqual(stats, { pendingCalls: 0, remoteObjects: 1, workerObjects: [1, 1] });
+ * await handle.remove();
+ * assert.deepEqual((await pool.stats()).workerObjects, [0, 0]);
+ * ```
+ */
 export interface PoolStats {
   /** Requests sent to workers and not answered yet (before this call). */
   pendingCalls: number;

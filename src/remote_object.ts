@@ -4,7 +4,28 @@
  * @module
  */
 
-/** The pool-side record of one remote value, shared by all handles to it. */
+/**
+ * The pool-side record of one remote value, shared by all handles to it.
+ *
+ * @example Two handles share one entry
+ * ```ts
+ * import { type HandleOwner, type RemoteEntry, RemoteObject } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * const entry: RemoteEntry = { id: 1, refs: 2 };
+ * const owner: HandleOwner = {
+ *   release(e: RemoteEntry): Promise<void> {
+ *     e.refs--;
+ *     return Promise.resolve();
+ *   },
+ * };
+ * const [a, b] = [new RemoteObject(owner, entry), new RemoteObject(owner, entry)];
+ * await a.remove();
+ * assert.equal(entry.refs, 1);
+ * await b.remove();
+ * assert.equal(entry.refs, 0); // a pool would now delete the value on its workers
+ * ```
+ */
 export interface RemoteEntry {
   /** The id under which every worker stores the value. */
   readonly id: number;
@@ -14,7 +35,28 @@ export interface RemoteEntry {
   lost?: { worker: number; message: string };
 }
 
-/** What a handle needs from the pool that made it. */
+/**
+ * What a handle needs from the pool that made it. Every `Pool` is one; a
+ * stand-in lets a unit test make handles without a pool.
+ *
+ * @example A stand-in owner that records releases
+ * ```ts
+ * import { type HandleOwner, RemoteObject } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * const released: number[] = [];
+ * const owner: HandleOwner = {
+ *   release(entry): Promise<void> {
+ *     released.push(entry.id);
+ *     return Promise.resolve();
+ *   },
+ * };
+ * const handle = new RemoteObject<number[]>(owner, { id: 7, refs: 1 });
+ * await handle.remove();
+ * await handle.remove(); // idempotent: released once
+ * assert.deepEqual(released, [7]);
+ * ```
+ */
 export interface HandleOwner {
   /** Drops one handle's reference to its entry. */
   release(entry: RemoteEntry): Promise<void>;

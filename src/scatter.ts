@@ -6,10 +6,46 @@
 import { chunkRanges } from "./chunks.ts";
 import type { NumericArray } from "./types.ts";
 
-/** What `scatterArray` accepts: a typed array or a plain array. */
+/**
+ * What `scatterArray` accepts: a typed array or a plain array.
+ *
+ * @example
+ * ```ts
+ * import { type ArrayChunks, createPool, defineTasks } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * export const tasks = defineTasks(import.meta.url, {
+ *   count: (chunk: ArrayLike<unknown>): number => chunk.length,
+ * });
+ * await using pool = await createPool({ adapter: "in-process", workers: 2 });
+ * const inputs: ArrayChunks[] = [new Int32Array([1, 2, 3]), new BigInt64Array(3), ["a", "b", "c"]];
+ * for (const input of inputs) {
+ *   await using chunks = await pool.scatterArray(input);
+ *   assert.deepEqual(await pool.apply(tasks.count, chunks), [2, 1]);
+ * }
+ * ```
+ */
 export type ArrayChunks = NumericArray | BigInt64Array | BigUint64Array | readonly unknown[];
 
-/** Options of `scatterArray`. */
+/**
+ * Options of `scatterArray`.
+ *
+ * @example Five 3-D points on two workers, handed over without a copy
+ * ```ts
+ * import { createPool, defineTasks, type ScatterOptions } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * export const tasks = defineTasks(import.meta.url, {
+ *   points: (xyz: Float64Array): number => xyz.length / 3,
+ * });
+ * await using pool = await createPool({ adapter: "in-process", workers: 2 });
+ * const xyz = new Float64Array(3 * 5);
+ * const options: ScatterOptions = { rowLength: 3, copy: false };
+ * const scattered = await pool.scatterArray(xyz, options);
+ * assert.deepEqual(await pool.apply(tasks.points, scattered), [3, 2]);
+ * assert.equal(xyz.length, 0); // consumed: its buffer was detached
+ * ```
+ */
 export interface ScatterOptions {
   /**
    * Copy the data (default true). With `false` the source is consumed: its

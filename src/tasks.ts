@@ -5,7 +5,20 @@
  * @module
  */
 
-/** Where a task lives: the module that defines it and its name there. */
+/**
+ * Where a task lives: the module that defines it and its name there.
+ *
+ * @example Every task is a `TaskRef`
+ * ```ts
+ * import { defineTasks, type TaskRef } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * export const tasks = defineTasks(import.meta.url, { noop(): void {} });
+ * const ref: TaskRef = tasks.noop;
+ * assert.equal(ref.module, import.meta.url);
+ * assert.equal(ref.taskName, "noop");
+ * ```
+ */
 export interface TaskRef {
   /** URL of the module that called `defineTasks` (its `import.meta.url`). */
   readonly module: string;
@@ -18,14 +31,61 @@ export interface TaskRef {
  *
  * @typeParam A The task's parameter types.
  * @typeParam R The task's return type (a promise for async tasks).
+ *
+ * @example Take a task as a parameter
+ * ```ts
+ * import { createPool, defineTasks, type Pool, type Task } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * export const tasks = defineTasks(import.meta.url, {
+ *   square: (x: number): number => x * x,
+ * });
+ * async function onEveryWorker(pool: Pool, task: Task<[number], number>): Promise<number[]> {
+ *   return await pool.apply(task, 3);
+ * }
+ * await using pool = await createPool({ adapter: "in-process", workers: 2 });
+ * assert.deepEqual(await onEveryWorker(pool, tasks.square), [9, 9]);
+ * ```
  */
 export type Task<A extends unknown[] = unknown[], R = unknown> = ((...args: A) => R) & TaskRef;
 
-/** Any function, as `defineTasks` accepts them. */
+/**
+ * Any function, as `defineTasks` accepts them.
+ *
+ * @example Check task functions before defining them
+ * ```ts
+ * import { defineTasks, type TaskFunction } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * const functions = {
+ *   negate: (x: number): number => -x,
+ *   greet: async (name: string): Promise<string> => `hello ${name}`,
+ * } satisfies Record<string, TaskFunction>;
+ * export const tasks = defineTasks(import.meta.url, functions);
+ * assert.equal(tasks.negate(2), -2);
+ * assert.equal(await tasks.greet("pool"), "hello pool");
+ * ```
+ */
 // deno-lint-ignore no-explicit-any
 export type TaskFunction = (...args: any[]) => unknown;
 
-/** The tasks that `defineTasks` returns, one per function given. */
+/**
+ * The tasks that `defineTasks` returns, one per function given. Annotating an
+ * exported task set with it keeps the module free of slow types (JSR).
+ *
+ * @example
+ * ```ts
+ * import { defineTasks, type TaskSet } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * const functions = {
+ *   add: (a: number, b: number): number => a + b,
+ * };
+ * export const tasks: TaskSet<typeof functions> = defineTasks(import.meta.url, functions);
+ * assert.equal(tasks.add(1, 2), 3);
+ * assert.equal(tasks.add.taskName, "add");
+ * ```
+ */
 export type TaskSet<T extends Record<string, TaskFunction>> = {
   readonly [K in keyof T]: Task<Parameters<T[K]>, ReturnType<T[K]>>;
 };
@@ -92,7 +152,22 @@ export function defineTasks<T extends Record<string, TaskFunction>>(
   return Object.freeze(out) as TaskSet<T>;
 }
 
-/** True for functions made by {@linkcode defineTasks}. */
+/**
+ * True for functions made by {@linkcode defineTasks}.
+ *
+ * @param value Anything.
+ * @returns Whether `value` is a task that pool methods accept.
+ *
+ * @example
+ * ```ts
+ * import { defineTasks, isTask } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * export const tasks = defineTasks(import.meta.url, { double: (x: number): number => 2 * x });
+ * assert.ok(isTask(tasks.double));
+ * assert.ok(!isTask((x: number) => 2 * x));
+ * ```
+ */
 export function isTask(value: unknown): value is Task {
   return typeof value === "function" &&
     (value as unknown as Record<symbol, unknown>)[TASK] === true;

@@ -8,7 +8,34 @@
 import type { Encoded } from "./codec.ts";
 import type { ErrorData } from "./errors.ts";
 
-/** A message from the pool to a worker. */
+/**
+ * A message from the pool to a worker.
+ *
+ * @example Record what a pool sends, by wrapping an adapter
+ * ```ts
+ * import { type Adapter, createPool, type ToWorker } from "@cohort/core";
+ * import { inProcess } from "@cohort/core/adapters/in-process";
+ * import assert from "node:assert/strict";
+ *
+ * const sent: ToWorker["t"][] = [];
+ * const recording: Adapter = {
+ *   name: "recording",
+ *   async connect(options) {
+ *     const transport = await inProcess.connect(options);
+ *     return {
+ *       ...transport,
+ *       send(worker: number, message: ToWorker, transfer?: Transferable[]): void {
+ *         sent.push(message.t);
+ *         transport.send(worker, message, transfer);
+ *       },
+ *     };
+ *   },
+ * };
+ * await using pool = await createPool({ adapter: recording, workers: 1 });
+ * await pool.push(42);
+ * assert.deepEqual(sent, ["init", "put"]);
+ * ```
+ */
 export type ToWorker =
   /** First message: who the worker is. It answers `ready`. */
   | { t: "init"; index: number; size: number; seed: number; modules: string[] }
@@ -27,7 +54,30 @@ export type ToWorker =
 export type Request = ToWorker extends infer M ? M extends { id: number } ? Omit<M, "id"> : never
   : never;
 
-/** A message from a worker to the pool. */
+/**
+ * A message from a worker to the pool.
+ *
+ * @example
+ * ```ts
+ * import type { FromWorker } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * function summary(message: FromWorker): string {
+ *   switch (message.t) {
+ *     case "ready":
+ *       return "ready";
+ *     case "fail":
+ *       return `failed to start: ${message.e.message}`;
+ *     case "ok":
+ *       return `request ${message.id} done`;
+ *     case "err":
+ *       return `request ${message.id} failed: ${message.e.message}`;
+ *   }
+ * }
+ * const message: FromWorker = { t: "err", id: 3, e: { name: "Error", message: "boom" } };
+ * assert.equal(summary(message), "request 3 failed: boom");
+ * ```
+ */
 export type FromWorker =
   /** The worker finished `init` (imported the start-up modules). */
   | { t: "ready" }
@@ -38,7 +88,34 @@ export type FromWorker =
   /** A request failed. */
   | { t: "err"; id: number; e: ErrorData };
 
-/** What a transport tells the pool. */
+/**
+ * What a transport tells the pool.
+ *
+ * @example Record what workers answer, by wrapping an adapter's events
+ * ```ts
+ * import { type Adapter, createPool, type FromWorker, type TransportEvents } from "@cohort/core";
+ * import { inProcess } from "@cohort/core/adapters/in-process";
+ * import assert from "node:assert/strict";
+ *
+ * const received: FromWorker["t"][] = [];
+ * const recording: Adapter = {
+ *   name: "recording",
+ *   connect(options) {
+ *     const events: TransportEvents = {
+ *       message(worker, message) {
+ *         received.push(message.t);
+ *         options.events.message(worker, message);
+ *       },
+ *       exit: (worker, reason) => options.events.exit(worker, reason),
+ *     };
+ *     return inProcess.connect({ ...options, events });
+ *   },
+ * };
+ * await using pool = await createPool({ adapter: recording, workers: 1 });
+ * await pool.push(42);
+ * assert.deepEqual(received, ["ready", "ok"]);
+ * ```
+ */
 export interface TransportEvents {
   /** A message arrived from worker `worker`. */
   message(worker: number, message: FromWorker): void;
@@ -77,7 +154,27 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-/** Options an adapter receives from `createPool`. */
+/**
+ * Options an adapter receives from `createPool`.
+ *
+ * @example An adapter that reads them, then delegates
+ * ```ts
+ * import { type Adapter, type ConnectOptions, createPool, type Transport } from "@cohort/core";
+ * import { inProcess } from "@cohort/core/adapters/in-process";
+ * import assert from "node:assert/strict";
+ *
+ * const seen: string[] = [];
+ * const adapter: Adapter = {
+ *   name: "logged",
+ *   connect(options: ConnectOptions): Promise<Transport> {
+ *     seen.push(`${options.workers} workers, seed ${options.options.seed}`);
+ *     return inProcess.connect(options);
+ *   },
+ * };
+ * await using pool = await createPool({ adapter, workers: 2, seed: 7 });
+ * assert.deepEqual(seen, ["2 workers, seed 7"]);
+ * ```
+ */
 export interface ConnectOptions {
   /** How many workers to start or claim. */
   workers: number;

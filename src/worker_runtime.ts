@@ -11,7 +11,23 @@ import { errorToData } from "./errors.ts";
 import { lookupTask } from "./tasks.ts";
 import type { FromWorker, ToWorker } from "./transport.ts";
 
-/** Options of a {@linkcode WorkerRuntime}. */
+/**
+ * Options of a {@linkcode WorkerRuntime}.
+ *
+ * @example The module each worker of a custom web-worker transport runs
+ * ```ts ignore
+ * import { type ToWorker, WorkerRuntime, type WorkerRuntimeOptions } from "@cohort/core";
+ *
+ * const options: WorkerRuntimeOptions = {
+ *   post: (message, transfer) => self.postMessage(message, { transfer: transfer ?? [] }),
+ *   allowModules: [new URL("./tasks/", import.meta.url).href],
+ * };
+ * const runtime = new WorkerRuntime(options);
+ * self.addEventListener("message", (event) => {
+ *   runtime.receive((event as MessageEvent<ToWorker>).data);
+ * });
+ * ```
+ */
 export interface WorkerRuntimeOptions {
   /** Sends a message to the pool. */
   post(message: FromWorker, transfer?: Transferable[]): void;
@@ -27,7 +43,32 @@ export interface WorkerRuntimeOptions {
 let chain: Promise<void> = Promise.resolve();
 const modules = new Map<string, Promise<unknown>>();
 
-/** The state and message loop of one worker. */
+/**
+ * The state and message loop of one worker. A custom transport runs one per
+ * worker and feeds it the pool's messages.
+ *
+ * @example A transport whose workers all run in this thread
+ * ```ts
+ * import { type Adapter, createPool, defineTasks, WorkerRuntime } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * export const tasks = defineTasks(import.meta.url, { twice: (x: number): number => 2 * x });
+ * const local: Adapter = {
+ *   name: "local",
+ *   connect({ workers, events }) {
+ *     const runtimes = Array.from({ length: workers }, (_, i) =>
+ *       new WorkerRuntime({ post: (message) => events.message(i, message) }));
+ *     return Promise.resolve({
+ *       size: workers,
+ *       send: (worker, message) => runtimes[worker].receive(message),
+ *       close: () => Promise.resolve(),
+ *     });
+ *   },
+ * };
+ * await using pool = await createPool({ adapter: local, workers: 2 });
+ * assert.deepEqual(await pool.apply(tasks.twice, 21), [42, 42]);
+ * ```
+ */
 export class WorkerRuntime {
   /** Remote values stored on this worker, by remote id. */
   readonly store: Map<number, unknown> = new Map();

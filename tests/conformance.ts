@@ -31,7 +31,24 @@ import {
 } from "../mod.ts";
 import { tasks, Unregistered, Vec } from "./fixtures/conformance_tasks.ts";
 
-/** Options of {@linkcode runConformance}. */
+/**
+ * Options of {@linkcode runConformance}.
+ *
+ * @example
+ * ```ts ignore
+ * import { createPool } from "@cohort/core";
+ * import { type ConformanceOptions, runConformance } from "@cohort/core/testing";
+ * import { myAdapter } from "./my_adapter.ts";
+ *
+ * const options: ConformanceOptions = {
+ *   name: "my-transport",
+ *   createPool: (options) => createPool({ ...options, adapter: myAdapter }),
+ *   skip: { "apply() carries 16 MiB typed arrays both ways": "frames are limited to 1 MiB" },
+ *   timeout: 10_000,
+ * };
+ * runConformance(options);
+ * ```
+ */
 export interface ConformanceOptions {
   /** The adapter's name, shown in test names. */
   name: string;
@@ -53,6 +70,19 @@ const MiB = 1024 * 1024;
  * Registers the conformance tests for one transport.
  *
  * @param options The pool factory, the adapter's name and optional skips.
+ *
+ * @example A test file for a custom transport, run by `deno test` or `bun test`
+ * ```ts ignore
+ * // my_transport_test.ts
+ * import { createPool } from "@cohort/core";
+ * import { runConformance } from "@cohort/core/testing";
+ * import { myAdapter } from "./my_adapter.ts";
+ *
+ * runConformance({
+ *   name: "my-transport",
+ *   createPool: (options) => createPool({ ...options, adapter: myAdapter }),
+ * });
+ * ```
  */
 export function runConformance(options: ConformanceOptions): void {
   const { name, skip = {}, timeout = 60_000 } = options;
