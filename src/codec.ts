@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { SuperJSON } from "superjson";
+import type { SuperJSON } from "superjson";
 import { classById, isBinary, registeredClasses, type ValueHooks, walkValue } from "./walk.ts";
 
 /**
@@ -80,22 +80,53 @@ interface DecodeState {
   deref: (id: number) => unknown;
 }
 
-const sj = new SuperJSON();
-sj.allowErrorProps("stack");
+let sj: SuperJSON | null = null;
+let loading: Promise<void> | null = null;
+// deno-lint-ignore no-explicit-any
+const classes: [any, string][] = [];
 let encoding: EncodeState | null = null;
 let decoding: DecodeState | null = null;
 
-sj.registerCustom<object, { i: number }>({
-  isApplicable: (v): v is object => encoding !== null && encoding.refs.has(v as object),
-  serialize: (v) => ({ i: encoding!.refs.get(v)! }),
-  deserialize: (v) => decoding!.deref(v.i) as object,
-}, "cohort.ref");
+/**
+ * Loads superjson, once. Values beyond plain JSON cannot be encoded or
+ * decoded before it resolves; the pool awaits it in `Pool.start`, a worker
+ * starts it after announcing itself ready and awaits it before its first
+ * request. Loading it lazily keeps its 12 module files off a worker's start.
+ *
+ * @returns A promise that resolves once the codec can encode anything.
+ */
+export function loadCodec(): Promise<void> {
+  return loading ??= import("superjson").then(({ SuperJSON }) => {
+    const s = new SuperJSON();
+    s.allowErrorProps("stack");
+    s.registerCustom<object, { i: number }>({
+      isApplicable: (v): v is object => encoding !== null && encoding.refs.has(v as object),
+      serialize: (v) => ({ i: encoding!.refs.get(v)! }),
+      deserialize: (v) => decoding!.deref(v.i) as object,
+    }, "cohort.ref");
+    s.registerCustom<BinaryPart, number>({
+      isApplicable: (v): v is BinaryPart => isBinary(v),
+      serialize: (v) => addPart(encoding!, v),
+      deserialize: (i) => decoding!.parts[i],
+    }, "cohort.bin");
+    for (const [cls, id] of classes) s.registerClass(cls, { identifier: id });
+    sj = s;
+  });
+}
 
-sj.registerCustom<BinaryPart, number>({
-  isApplicable: (v): v is BinaryPart => isBinary(v),
-  serialize: (v) => addPart(encoding!, v),
-  deserialize: (i) => decoding!.parts[i],
-}, "cohort.bin");
+/**
+ * True once {@linkcode loadCodec} has finished.
+ *
+ * @returns Whether values beyond plain JSON can be encoded now.
+ */
+export function codecLoaded(): boolean {
+  return sj !== null;
+}
+
+function superjson(): SuperJSON {
+  if (!sj) throw new Error("cohort: the codec is not loaded yet (await loadCodec())");
+  return sj;
+}
 
 function addPart(state: EncodeState, v: BinaryPart): number {
   let part = v;
@@ -136,7 +167,7 @@ export function encode(value: unknown, root: string, hooks: ValueHooks = {}): En
   const state: EncodeState = { refs, parts: [], fresh: [] };
   encoding = state;
   try {
-    const doc = sj.serialize(value as Parameters<typeof sj.serialize>[0]);
+    const doc = superjson().serialize(value as Parameters<SuperJSON["serialize"]>[0]);
     return { encoded: { s: 1, j: JSON.stringify(doc), b: state.parts }, fresh: state.fresh };
   } finally {
     encoding = null;
@@ -160,7 +191,7 @@ export function decode(encoded: Encoded, hooks: DecodeHooks = {}): unknown {
     }),
   };
   try {
-    return sj.deserialize(JSON.parse(encoded.j), { inPlace: true });
+    return superjson().deserialize(JSON.parse(encoded.j), { inPlace: true });
   } finally {
     decoding = previous;
   }
@@ -206,5 +237,8 @@ export function registerClass(
   if (other) throw new TypeError(`'id' "${id}" is already registered for class ${other.name}`);
   classById.set(id, cls);
   registeredClasses.add(cls);
-  sj.registerClass(cls as unknown as Parameters<typeof sj.registerClass>[0], { identifier: id });
+  classes.push([cls, id]);
+  sj?.registerClass(cls as unknown as Parameters<SuperJSON["registerClass"]>[0], {
+    identifier: id,
+  });
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { decode, encode, type Encoded, type EncodeResult } from "./codec.ts";
+import { decode, encode, type Encoded, type EncodeResult, loadCodec } from "./codec.ts";
 import { workerSeed } from "./context.ts";
 import {
   type ErrorData,
@@ -153,6 +153,7 @@ export class Pool implements HandleOwner {
     adapter: Adapter,
     options: StartOptions & Record<string, unknown>,
   ): Promise<Pool> {
+    await loadCodec();
     const pool = new Pool(adapter.name, options);
     pool.#slots = Array.from({ length: pool.size }, () => ({
       state: "starting",

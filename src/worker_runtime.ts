@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { decode, encode, type Encoded } from "./codec.ts";
+import {
+  codecLoaded,
+  decode,
+  encode,
+  type Encoded,
+  type EncodeResult,
+  loadCodec,
+} from "./codec.ts";
 import { setWorkerContext, type WorkerContext } from "./context.ts";
 import { errorToData } from "./errors.ts";
 import { lookupTask } from "./tasks.ts";
@@ -105,12 +112,14 @@ export class WorkerRuntime {
       try {
         for (const m of msg.modules) await this.#import(m);
         this.#post({ t: "ready" });
+        loadCodec().catch(() => {}); // in the background; requests wait for it below
       } catch (e) {
         this.#post({ t: "fail", e: errorToData(e) });
       }
       return;
     }
     try {
+      if (!codecLoaded()) await loadCodec();
       setWorkerContext(this.#context);
       let result: unknown;
       switch (msg.t) {
@@ -133,7 +142,9 @@ export class WorkerRuntime {
           result = { objects: this.store.size };
           break;
       }
-      const { encoded, fresh } = result === undefined ? UNDEFINED : encode(result, "result");
+      const { encoded, fresh } = result === undefined
+        ? (UNDEFINED ??= encode(undefined, "result"))
+        : encode(result, "result");
       this.#post({ t: "ok", id: msg.id, v: encoded }, fresh);
     } catch (e) {
       this.#post({ t: "err", id: msg.id, e: errorToData(e) });
@@ -197,4 +208,4 @@ export class WorkerRuntime {
   }
 }
 
-const UNDEFINED = encode(undefined, "result");
+let UNDEFINED: EncodeResult | null = null;

@@ -1,9 +1,11 @@
-import { test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { decode, encode } from "../src/codec.ts";
+import { decode, encode, loadCodec } from "../src/codec.ts";
 import { immutable, isImmutable } from "../mod.ts";
 
 const MiB = 1024 * 1024;
+
+before(() => loadCodec());
 
 test("encode() carries a 16 MiB Float64Array as one binary part, never as JSON numbers", () => {
   const big = new Float64Array((16 * MiB) / 8).map((_, i) => i * 0.5);
