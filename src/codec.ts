@@ -10,7 +10,14 @@
  * @module
  */
 import type { SuperJSON } from "superjson";
-import { classById, isBinary, registeredClasses, type ValueHooks, walkValue } from "./walk.ts";
+import {
+  classById,
+  isBinary,
+  isShared,
+  registeredClasses,
+  type ValueHooks,
+  walkValue,
+} from "./walk.ts";
 
 /**
  * A binary part of an encoded value, carried beside the JSON text.
@@ -130,7 +137,7 @@ function superjson(): SuperJSON {
 
 function addPart(state: EncodeState, v: BinaryPart): number {
   let part = v;
-  if (ArrayBuffer.isView(v) && !(v.buffer instanceof SharedArrayBufferCtor)) {
+  if (ArrayBuffer.isView(v) && !isShared(v.buffer)) {
     const whole = v.byteOffset === 0 && v.byteLength === v.buffer.byteLength;
     if (!whole) {
       // A structured clone of a partial view would copy its whole buffer.
@@ -144,11 +151,6 @@ function addPart(state: EncodeState, v: BinaryPart): number {
   state.parts.push(part);
   return state.parts.length - 1;
 }
-
-// deno-lint-ignore no-explicit-any
-const SharedArrayBufferCtor: any = typeof SharedArrayBuffer === "undefined"
-  ? class {}
-  : SharedArrayBuffer;
 
 /**
  * Encodes `value` for the wire.

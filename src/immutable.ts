@@ -5,6 +5,8 @@
  * @module
  */
 
+import { isBinary } from "./walk.ts";
+
 const marked = new WeakSet<object>();
 
 /**
@@ -55,8 +57,7 @@ function freeze(value: unknown, seen: Set<object>): void {
   if (typeof value !== "object" || value === null || seen.has(value)) return;
   seen.add(value);
   marked.add(value);
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return;
-  if (typeof SharedArrayBuffer !== "undefined" && value instanceof SharedArrayBuffer) return;
+  if (isBinary(value)) return;
   if (value instanceof Map) {
     for (const [k, v] of value) {
       freeze(k, seen);

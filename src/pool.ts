@@ -357,13 +357,15 @@ export class Pool implements HandleOwner {
     return encode(value, root, this.#hooks);
   }
 
-  /** Broadcasts one encoded message to every worker and gathers the answers. */
-  #broadcast(
-    message: Request,
-    fresh: ArrayBuffer[],
-  ): Promise<Encoded[]> {
+  /** Sends one message to every worker; `fresh` buffers move only when there is one worker. */
+  #requestAll(message: Request, fresh: ArrayBuffer[]): Promise<Encoded>[] {
     const transfer = this.size === 1 ? fresh : undefined;
-    return this.#gather(this.#slots.map((_, i) => this.#request(i, message, transfer)));
+    return this.#slots.map((_, i) => this.#request(i, message, transfer));
+  }
+
+  /** Broadcasts one encoded message to every worker and gathers the answers. */
+  #broadcast(message: Request, fresh: ArrayBuffer[]): Promise<Encoded[]> {
+    return this.#gather(this.#requestAll(message, fresh));
   }
 
   #newEntry(): RemoteEntry {
@@ -428,20 +430,16 @@ export class Pool implements HandleOwner {
     }
     const { encoded, fresh } = this.#encode(value, "value");
     const entry = this.#newEntry();
-    const stored = this.#store(entry, [
-      ...(await this.#broadcastPut(entry.id, encoded, fresh)),
-    ]);
+    const stored = this.#store(
+      entry,
+      this.#requestAll({ t: "put", o: entry.id, v: encoded }, fresh),
+    );
     if (isImmutable(value)) {
       stored.catch(() => {});
       this.#immutables.set(value as object, { entry, stored });
     }
     await stored;
     return new RemoteObject<T>(this, entry);
-  }
-
-  #broadcastPut(id: number, encoded: Encoded, fresh: ArrayBuffer[]): Promise<Encoded>[] {
-    const transfer = this.size === 1 ? fresh : undefined;
-    return this.#slots.map((_, i) => this.#request(i, { t: "put", o: id, v: encoded }, transfer));
   }
 
   /**

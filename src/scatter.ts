@@ -5,6 +5,7 @@
  */
 import { chunkRanges } from "./chunks.ts";
 import type { NumericArray } from "./types.ts";
+import { isShared } from "./walk.ts";
 
 /**
  * What `scatterArray` accepts: a typed array or a plain array.
@@ -115,9 +116,7 @@ export function scatterChunks(
     return ranges.map((r) => ({ value: list.slice(r.start, r.end), transfer: [] }));
   }
   const typed = array as TypedArray;
-  const shared = typeof SharedArrayBuffer !== "undefined" &&
-    typed.buffer instanceof SharedArrayBuffer;
-  if (shared) {
+  if (isShared(typed.buffer)) {
     return ranges.map((r) => ({ value: typed.subarray(r.start, r.end), transfer: [] }));
   }
   if (copy) {

@@ -23,13 +23,15 @@ export const classById: Map<string, Ctor> = new Map();
 /** The registered classes. */
 export const registeredClasses: Set<unknown> = new Set();
 
-const SAB: unknown = typeof SharedArrayBuffer === "undefined" ? undefined : SharedArrayBuffer;
+/** True for a SharedArrayBuffer (false where the runtime has none). */
+export function isShared(v: unknown): v is SharedArrayBuffer {
+  return typeof SharedArrayBuffer !== "undefined" && v instanceof SharedArrayBuffer;
+}
 
 /** True for typed arrays, DataViews, ArrayBuffers and SharedArrayBuffers. */
 export function isBinary(v: unknown): boolean {
   return typeof v === "object" && v !== null &&
-    (ArrayBuffer.isView(v) || v instanceof ArrayBuffer ||
-      (SAB !== undefined && v instanceof (SAB as typeof SharedArrayBuffer)));
+    (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || isShared(v));
 }
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
