@@ -22,8 +22,8 @@
  *
  * @module
  */
-export { createPool, defaultAdapterName } from "./adapters/create_pool.ts";
-export type { AdapterName, PoolOptions } from "./adapters/create_pool.ts";
+export { createPool, defaultAdapterName } from "./runtime/create_pool.ts";
+export type { AdapterName, PoolOptions } from "./runtime/create_pool.ts";
 export { Pool } from "./src/pool.ts";
 export type { PoolStats, StartOptions } from "./src/pool.ts";
 export { RemoteObject } from "./src/remote_object.ts";

@@ -24,7 +24,7 @@ $bin/bun test --timeout 120000 $(printf './%s ' $bun_tests) 2>&1 | tee "$log/bun
 step "deno publish --dry-run (JSR readiness)"
 $bin/deno publish --dry-run --allow-dirty --quiet
 step "deno doc --lint (every entry point)"
-$bin/deno doc --lint mod.ts tests/conformance.ts adapters/in_process.ts adapters/deno_worker.ts adapters/bun_worker.ts adapters/nats.ts adapters/nats_worker.ts >/dev/null
+$bin/deno doc --lint mod.ts transport.ts testing/conformance.ts adapters/in_process.ts adapters/web_worker/deno.ts adapters/web_worker/bun.ts adapters/nats/pool.ts adapters/nats/worker.ts >/dev/null
 # One closing line for both runners: Deno's test steps plus Bun's tests.
 strip() { sed 's/\x1b\[[0-9;]*m//g' "$1"; }
 deno_n=$(strip "$log/deno" | grep -oE '[0-9]+ passed \([0-9]+ steps\)' | tail -1 | grep -oE '\([0-9]+' | tr -d '(')

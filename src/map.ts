@@ -105,7 +105,7 @@ export interface MapContext {
   hooks: ValueHooks;
   request(
     worker: number,
-    message: Extract<Request, { t: "map" }>,
+    message: Extract<Request, { type: "map" }>,
     transfer?: Transferable[],
   ): Promise<Encoded>;
   gather(requests: Promise<Encoded>[]): Promise<Encoded[]>;
@@ -170,11 +170,12 @@ export async function mapRequests(ctx: MapContext): Promise<unknown[]> {
   const request = (worker: number, r: Range): Promise<Encoded> => {
     const { encoded, fresh } = encode(columns.map((c) => sliceOf(c, r)), "sequences", ctx.hooks);
     const message = {
-      t: "map",
-      m: ctx.task.module,
-      n: ctx.task.taskName,
-      a: encoded,
-      x: extra,
+      type: "map",
+      module: ctx.task.module,
+      task: ctx.task.taskName,
+      columns: encoded,
+      extra,
+      first: r.start,
     } as const;
     return ctx.request(worker, message, fresh);
   };

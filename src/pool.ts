@@ -120,6 +120,7 @@ export class Pool implements HandleOwner {
   #transport!: Transport;
   #slots: WorkerSlot[] = [];
   #seeds: number[];
+  #seed: number;
   #modules: string[];
   #pending = new Map<number, Pending>();
   #entries = new Set<RemoteEntry>();
@@ -138,6 +139,7 @@ export class Pool implements HandleOwner {
     this.adapter = adapter;
     this.size = options.workers;
     const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
+    this.#seed = seed >>> 0;
     this.#seeds = Array.from({ length: this.size }, (_, i) => workerSeed(seed, i));
     this.#modules = [...(options.modules ?? [])];
   }
@@ -193,10 +195,11 @@ export class Pool implements HandleOwner {
     const slot = this.#slots[worker];
     slot.state = "starting";
     this.#transport.send(worker, {
-      t: "init",
+      type: "init",
       index: worker,
       size: this.size,
       seed: this.#seeds[worker],
+      poolSeed: this.#seed,
       modules: this.#modules,
     });
   }
@@ -204,14 +207,14 @@ export class Pool implements HandleOwner {
   #onMessage(worker: number, msg: FromWorker): void {
     const slot = this.#slots[worker];
     if (!slot) return;
-    if (msg.t === "ready") {
+    if (msg.type === "ready") {
       slot.state = "up";
       for (const [m, transfer] of slot.backlog.splice(0)) this.#trySend(worker, m, transfer);
       slot.ready.resolve();
       return;
     }
-    if (msg.t === "fail") {
-      const error = new Error(`worker ${worker} failed to start: ${msg.e.message}`);
+    if (msg.type === "fail") {
+      const error = new Error(`worker ${worker} failed to start: ${msg.error.message}`);
       this.#kill(worker, error);
       slot.ready.reject(error);
       return;
@@ -219,8 +222,8 @@ export class Pool implements HandleOwner {
     const pending = this.#pending.get(msg.id);
     if (!pending || pending.worker !== worker) return;
     this.#pending.delete(msg.id);
-    if (msg.t === "ok") pending.resolve(msg.v);
-    else pending.reject(new Failure(worker, msg.e));
+    if (msg.type === "ok") pending.resolve(msg.value);
+    else pending.reject(new Failure(worker, msg.error));
   }
 
   #onExit(worker: number, reason: Error): void {
@@ -380,7 +383,7 @@ export class Pool implements HandleOwner {
     } catch (e) {
       entry.refs = 0;
       this.#entries.delete(entry);
-      this.#broadcast({ t: "del", o: [entry.id] }, []).catch(() => {});
+      this.#broadcast({ type: "delete", objects: [entry.id] }, []).catch(() => {});
       throw e;
     }
   }
@@ -391,7 +394,9 @@ export class Pool implements HandleOwner {
     if (entry.refs > 0 || this.#closed) return;
     this.#entries.delete(entry);
     const requests = this.#slots.map((s, i) =>
-      s.state === "dead" ? Promise.resolve(null) : this.#request(i, { t: "del", o: [entry.id] })
+      s.state === "dead"
+        ? Promise.resolve(null)
+        : this.#request(i, { type: "delete", objects: [entry.id] })
     );
     await Promise.allSettled(requests);
   }
@@ -432,7 +437,7 @@ export class Pool implements HandleOwner {
     const entry = this.#newEntry();
     const stored = this.#store(
       entry,
-      this.#requestAll({ t: "put", o: entry.id, v: encoded }, fresh),
+      this.#requestAll({ type: "put", object: entry.id, value: encoded }, fresh),
     );
     if (isImmutable(value)) {
       stored.catch(() => {});
@@ -503,7 +508,10 @@ export class Pool implements HandleOwner {
     await this.#store(
       entry,
       encoded.map(({ encoded, fresh }, i) =>
-        this.#request(i, { t: "put", o: entry.id, v: encoded }, [...fresh, ...chunks[i].transfer])
+        this.#request(i, { type: "put", object: entry.id, value: encoded }, [
+          ...fresh,
+          ...chunks[i].transfer,
+        ])
       ),
     );
     return new RemoteObject<T>(this, entry);
@@ -532,7 +540,7 @@ export class Pool implements HandleOwner {
     assertTask(task, "apply");
     const { encoded, fresh } = this.#encode(args, "args");
     const results = await this.#broadcast(
-      { t: "call", m: task.module, n: task.taskName, a: encoded },
+      { type: "call", module: task.module, task: task.taskName, args: encoded },
       fresh,
     );
     return results.map((r) => decode(r) as Awaited<R>);
@@ -567,7 +575,12 @@ export class Pool implements HandleOwner {
     }
     const { encoded, fresh } = this.#encode(args, "args");
     const [result] = await this.#gather([
-      this.#request(worker, { t: "call", m: task.module, n: task.taskName, a: encoded }, fresh),
+      this.#request(worker, {
+        type: "call",
+        module: task.module,
+        task: task.taskName,
+        args: encoded,
+      }, fresh),
     ]);
     return decode(result) as Awaited<R>;
   }
@@ -643,7 +656,9 @@ export class Pool implements HandleOwner {
   async stats(): Promise<PoolStats> {
     this.#checkOpen();
     const pendingCalls = this.#pending.size;
-    const answers = await this.#gather(this.#slots.map((_, i) => this.#request(i, { t: "stats" })));
+    const answers = await this.#gather(
+      this.#slots.map((_, i) => this.#request(i, { type: "stats" })),
+    );
     return {
       pendingCalls,
       remoteObjects: this.#entries.size,

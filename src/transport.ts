@@ -17,7 +17,7 @@ import type { ErrorData } from "./errors.ts";
  * import { inProcess } from "@cohort/core/adapters/in-process";
  * import assert from "node:assert/strict";
  *
- * const sent: ToWorker["t"][] = [];
+ * const sent: ToWorker["type"][] = [];
  * const recording: Adapter = {
  *   name: "recording",
  *   async connect(options) {
@@ -25,7 +25,7 @@ import type { ErrorData } from "./errors.ts";
  *     return {
  *       ...transport,
  *       send(worker: number, message: ToWorker, transfer?: Transferable[]): void {
- *         sent.push(message.t);
+ *         sent.push(message.type);
  *         transport.send(worker, message, transfer);
  *       },
  *     };
@@ -37,21 +37,109 @@ import type { ErrorData } from "./errors.ts";
  * ```
  */
 export type ToWorker =
-  /** First message: who the worker is. It answers `ready`. */
-  | { t: "init"; index: number; size: number; seed: number; modules: string[] }
-  /** Run a task; `a` is the encoded argument list. */
-  | { t: "call"; id: number; m: string; n: string; a: Encoded }
-  /** Run a task per item; `a` is the encoded columns, `x` the extra arguments. */
-  | { t: "map"; id: number; m: string; n: string; a: Encoded; x: Encoded }
-  /** Store a value under remote id `o`. */
-  | { t: "put"; id: number; o: number; v: Encoded }
-  /** Delete stored values. */
-  | { t: "del"; id: number; o: number[] }
-  /** Report the store size. */
-  | { t: "stats"; id: number };
+  | InitMessage
+  | CallMessage
+  | MapMessage
+  | PutMessage
+  | DeleteMessage
+  | GetMessage
+  | StatsMessage
+  | CancelMessage;
+
+/** First message to a worker: who it is. It answers `ready` or `fail`. */
+export interface InitMessage {
+  type: "init";
+  /** The worker's index in the pool. */
+  index: number;
+  /** The number of workers. */
+  size: number;
+  /** This worker's seed (`workerContext().seed`). */
+  seed: number;
+  /** The pool's seed, from which per-item seeds are derived. */
+  poolSeed: number;
+  /** Task modules to import before answering `ready`. */
+  modules: string[];
+}
+
+/** Run one task with encoded arguments. */
+export interface CallMessage {
+  type: "call";
+  /** Request id, echoed in the answer. */
+  id: number;
+  /** The task's module URL. */
+  module: string;
+  /** The task's name in that module. */
+  task: string;
+  /** The encoded argument list. */
+  args: Encoded;
+}
+
+/** Run one task per item of a chunk of a map. */
+export interface MapMessage {
+  type: "map";
+  /** Request id, echoed in the answer. */
+  id: number;
+  /** The task's module URL. */
+  module: string;
+  /** The task's name in that module. */
+  task: string;
+  /** The encoded columns: one array (or typed array) per sequence. */
+  columns: Encoded;
+  /** The encoded extra arguments, appended to every item's. */
+  extra: Encoded;
+  /** The index, in the whole map, of this chunk's first item. */
+  first: number;
+}
+
+/** Store a value under a remote id. */
+export interface PutMessage {
+  type: "put";
+  /** Request id, echoed in the answer. */
+  id: number;
+  /** The remote id to store under. */
+  object: number;
+  /** The encoded value. */
+  value: Encoded;
+}
+
+/** Delete stored values. */
+export interface DeleteMessage {
+  type: "delete";
+  /** Request id, echoed in the answer. */
+  id: number;
+  /** The remote ids to delete. */
+  objects: number[];
+}
+
+/** Answer with the stored value of a remote id (`pool.pull`). */
+export interface GetMessage {
+  type: "get";
+  /** Request id, echoed in the answer. */
+  id: number;
+  /** The remote id to read. */
+  object: number;
+}
+
+/** Report the number of stored values. */
+export interface StatsMessage {
+  type: "stats";
+  /** Request id, echoed in the answer. */
+  id: number;
+}
+
+/**
+ * Drop the queued request `id` unrun and unanswered (its deadline passed or
+ * it was aborted before it started). Handled as it arrives, not queued.
+ */
+export interface CancelMessage {
+  type: "cancel";
+  /** The request to drop. */
+  id: number;
+}
 
 /** A request to a worker as the pool builds it, before it gets an `id`. */
-export type Request = ToWorker extends infer M ? M extends { id: number } ? Omit<M, "id"> : never
+export type Request = ToWorker extends infer M
+  ? M extends { id: number } ? M extends CancelMessage ? never : Omit<M, "id"> : never
   : never;
 
 /**
@@ -63,30 +151,30 @@ export type Request = ToWorker extends infer M ? M extends { id: number } ? Omit
  * import assert from "node:assert/strict";
  *
  * function summary(message: FromWorker): string {
- *   switch (message.t) {
+ *   switch (message.type) {
  *     case "ready":
  *       return "ready";
  *     case "fail":
- *       return `failed to start: ${message.e.message}`;
+ *       return `failed to start: ${message.error.message}`;
  *     case "ok":
  *       return `request ${message.id} done`;
  *     case "err":
- *       return `request ${message.id} failed: ${message.e.message}`;
+ *       return `request ${message.id} failed: ${message.error.message}`;
  *   }
  * }
- * const message: FromWorker = { t: "err", id: 3, e: { name: "Error", message: "boom" } };
+ * const message: FromWorker = { type: "err", id: 3, error: { name: "Error", message: "boom" } };
  * assert.equal(summary(message), "request 3 failed: boom");
  * ```
  */
 export type FromWorker =
   /** The worker finished `init` (imported the start-up modules). */
-  | { t: "ready" }
+  | { type: "ready" }
   /** Start-up failed. */
-  | { t: "fail"; e: ErrorData }
-  /** A request succeeded; `v` is the encoded result. */
-  | { t: "ok"; id: number; v: Encoded }
+  | { type: "fail"; error: ErrorData }
+  /** A request succeeded; `value` is the encoded result. */
+  | { type: "ok"; id: number; value: Encoded }
   /** A request failed. */
-  | { t: "err"; id: number; e: ErrorData };
+  | { type: "err"; id: number; error: ErrorData };
 
 /**
  * What a transport tells the pool.
@@ -97,13 +185,13 @@ export type FromWorker =
  * import { inProcess } from "@cohort/core/adapters/in-process";
  * import assert from "node:assert/strict";
  *
- * const received: FromWorker["t"][] = [];
+ * const received: FromWorker["type"][] = [];
  * const recording: Adapter = {
  *   name: "recording",
  *   connect(options) {
  *     const events: TransportEvents = {
  *       message(worker, message) {
- *         received.push(message.t);
+ *         received.push(message.type);
  *         options.events.message(worker, message);
  *       },
  *       exit: (worker, reason) => options.events.exit(worker, reason),
@@ -146,8 +234,12 @@ export interface Transport {
    */
   send(worker: number, message: ToWorker, transfer?: Transferable[]): void;
   /**
-   * Replaces a dead worker with a fresh one (optional). The pool then sends it
-   * `init` again. Without it, a dead worker stays dead and calls on it fail fast.
+   * Replaces worker `worker` with a fresh one (optional). If the old worker
+   * still runs (a deadline or an abort gave up on its task), it is terminated
+   * first, silently: no `exit` event and no message of it reaches the pool
+   * after this call. The pool then sends the new worker `init` and restores
+   * its data. Without `restart`, a dead worker stays dead and calls on it fail
+   * fast, and deadlines cannot end a running task.
    */
   restart?(worker: number): Promise<void>;
   /** Stops every worker and releases every resource. */

@@ -16,7 +16,7 @@ import {
 import { setWorkerContext, type WorkerContext } from "./context.ts";
 import { errorToData } from "./errors.ts";
 import { lookupTask } from "./tasks.ts";
-import type { FromWorker, ToWorker } from "./transport.ts";
+import type { CancelMessage, FromWorker, ToWorker } from "./transport.ts";
 
 /**
  * Options of a {@linkcode WorkerRuntime}.
@@ -82,6 +82,7 @@ export class WorkerRuntime {
   #post: WorkerRuntimeOptions["post"];
   #allow: readonly string[];
   #context: WorkerContext | null = null;
+  #cancelled = new Set<number>();
   #deref = (id: number): unknown => {
     if (!this.store.has(id)) {
       throw new Error(
@@ -103,40 +104,48 @@ export class WorkerRuntime {
 
   /** Handles one message from the pool (queued behind earlier ones). */
   receive(message: ToWorker): void {
+    if (message.type === "cancel") {
+      this.#cancelled.add(message.id);
+      return;
+    }
     chain = chain.then(() => this.#handle(message));
   }
 
-  async #handle(msg: ToWorker): Promise<void> {
-    if (msg.t === "init") {
+  async #handle(msg: Exclude<ToWorker, CancelMessage>): Promise<void> {
+    if (msg.type === "init") {
       this.#context = Object.freeze({ index: msg.index, size: msg.size, seed: msg.seed });
       try {
         for (const m of msg.modules) await this.#import(m);
-        this.#post({ t: "ready" });
+        this.#post({ type: "ready" });
         loadCodec().catch(() => {}); // in the background; requests wait for it below
       } catch (e) {
-        this.#post({ t: "fail", e: errorToData(e) });
+        this.#post({ type: "fail", error: errorToData(e) });
       }
       return;
     }
+    if (this.#cancelled.delete(msg.id)) return;
     try {
       if (!codecLoaded()) await loadCodec();
       setWorkerContext(this.#context);
       let result: unknown;
-      switch (msg.t) {
+      switch (msg.type) {
         case "call": {
-          const fn = await this.#task(msg.m, msg.n);
-          const args = decode(msg.a, { deref: this.#deref }) as unknown[];
+          const fn = await this.#task(msg.module, msg.task);
+          const args = decode(msg.args, { deref: this.#deref }) as unknown[];
           result = await fn(...args);
           break;
         }
         case "map":
-          result = await this.#map(await this.#task(msg.m, msg.n), msg.a, msg.x);
+          result = await this.#map(await this.#task(msg.module, msg.task), msg.columns, msg.extra);
           break;
         case "put":
-          this.store.set(msg.o, decode(msg.v, { deref: this.#deref }));
+          this.store.set(msg.object, decode(msg.value, { deref: this.#deref }));
           break;
-        case "del":
-          for (const o of msg.o) this.store.delete(o);
+        case "delete":
+          for (const o of msg.objects) this.store.delete(o);
+          break;
+        case "get":
+          result = this.#deref(msg.object);
           break;
         case "stats":
           result = { objects: this.store.size };
@@ -145,9 +154,9 @@ export class WorkerRuntime {
       const { encoded, fresh } = result === undefined
         ? (UNDEFINED ??= encode(undefined, "result"))
         : encode(result, "result");
-      this.#post({ t: "ok", id: msg.id, v: encoded }, fresh);
+      this.#post({ type: "ok", id: msg.id, value: encoded }, fresh);
     } catch (e) {
-      this.#post({ t: "err", id: msg.id, e: errorToData(e) });
+      this.#post({ type: "err", id: msg.id, error: errorToData(e) });
     } finally {
       setWorkerContext(null);
     }

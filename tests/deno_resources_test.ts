@@ -5,7 +5,7 @@
 // by a shared counter that stops and by scripts that exit.)
 import assert from "node:assert/strict";
 import { createPool, PoolClosedError, WorkerCrashedError } from "../mod.ts";
-import { denoWorker } from "../adapters/deno_worker.ts";
+import { denoWorker } from "../adapters/web_worker/deno.ts";
 import { tasks } from "./fixtures/crash_tasks.ts";
 
 const badImport = new URL("./fixtures/bad_import.ts", import.meta.url).href;

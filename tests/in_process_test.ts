@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createPool } from "../mod.ts";
-import { runConformance } from "./conformance.ts";
+import { runConformance } from "../testing/conformance.ts";
 
 runConformance({
   name: "in-process",

@@ -11,8 +11,8 @@ import {
   NoRespondersError,
   RequestError,
 } from "@nats-io/transport-node";
-import { Channel, DATA, frameKind } from "../adapters/nats_channel.ts";
-import type { Message } from "../adapters/nats_frames.ts";
+import { Channel, DATA, frameKind } from "../adapters/nats/channel.ts";
+import type { Message } from "../adapters/nats/frames.ts";
 import type { Encoded } from "../src/codec.ts";
 
 /** Subjects to handlers, with a filter that may drop published frames. */
@@ -77,10 +77,10 @@ function pair(maxPayload: number): Pair {
 }
 
 const put = (bytes: number): Message => ({
-  t: "put",
+  type: "put",
   id: 1,
-  o: 1,
-  v: { s: 1, j: "{}", b: [new Uint8Array(bytes).map((_, i) => i % 251)] },
+  object: 1,
+  value: { s: 1, j: "{}", b: [new Uint8Array(bytes).map((_, i) => i % 251)] },
 });
 
 async function until(check: () => boolean, ms = 5_000): Promise<void> {
@@ -92,7 +92,7 @@ async function until(check: () => boolean, ms = 5_000): Promise<void> {
 }
 
 function partOf(message: Message): Uint8Array {
-  return (message as { v: Encoded }).v.b[0] as Uint8Array;
+  return (message as { value: Encoded }).value.b[0] as Uint8Array;
 }
 
 test("Channel splits messages to max_payload and reassembles them in order", async () => {

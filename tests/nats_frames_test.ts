@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decodeMessage, encodeMessage, type Message } from "../adapters/nats_frames.ts";
+import { decodeMessage, encodeMessage, type Message } from "../adapters/nats/frames.ts";
 import type { BinaryPart, Encoded } from "../src/codec.ts";
 
 function roundTrip(message: Message): Message {
@@ -36,13 +36,17 @@ test("encodeMessage() keeps each binary part's kind and bytes", () => {
     ...(typeof SharedArrayBuffer === "function" ? [new SharedArrayBuffer(3)] : []),
   ];
   const v: Encoded = { s: 1, j: '{"json":[0]}', b: parts };
-  const back = roundTrip({ t: "ok", id: 7, v }) as { t: string; id: number; v: Encoded };
-  assert.equal(back.t, "ok");
+  const back = roundTrip({ type: "ok", id: 7, value: v }) as {
+    type: string;
+    id: number;
+    value: Encoded;
+  };
+  assert.equal(back.type, "ok");
   assert.equal(back.id, 7);
-  assert.equal(back.v.j, v.j);
-  assert.equal(back.v.b.length, parts.length);
+  assert.equal(back.value.j, v.j);
+  assert.equal(back.value.b.length, parts.length);
   for (let i = 0; i < parts.length; i++) {
-    const a = parts[i], b = back.v.b[i];
+    const a = parts[i], b = back.value.b[i];
     assert.equal(Object.prototype.toString.call(b), Object.prototype.toString.call(a));
     const bytes = (x: BinaryPart) =>
       ArrayBuffer.isView(x)
@@ -57,10 +61,10 @@ test("encodeMessage() keeps each binary part's kind and bytes", () => {
 test("encodeMessage() sends binary data as bytes, not JSON numbers", () => {
   const data = new Float64Array(1000).fill(0.1);
   const { segments, length } = encodeMessage({
-    t: "put",
+    type: "put",
     id: 1,
-    o: 2,
-    v: { s: 1, j: "{}", b: [data] },
+    object: 2,
+    value: { s: 1, j: "{}", b: [data] },
   });
   assert.ok(length < data.byteLength + 200, `${length} bytes for ${data.byteLength}`);
   const header = new TextDecoder().decode(segments[1]);
@@ -70,16 +74,32 @@ test("encodeMessage() sends binary data as bytes, not JSON numbers", () => {
 test("decodeMessage() carries map columns, extra arguments and UTF-8 text", () => {
   const a: Encoded = { s: 0, j: '[["ä","😀"]]', b: [] };
   const x: Encoded = { s: 1, j: '{"json":[1]}', b: [new Uint16Array([1, 2])] };
-  const back = roundTrip({ t: "map", id: 3, m: "file:///t.ts", n: "f", a, x });
+  const back = roundTrip({
+    type: "map",
+    id: 3,
+    module: "file:///t.ts",
+    task: "f",
+    columns: a,
+    extra: x,
+    first: 0,
+  });
   assert.deepEqual(
-    { ...back, x: { ...(back as { x: Encoded }).x, b: [] } },
-    { t: "map", id: 3, m: "file:///t.ts", n: "f", a, x: { ...x, b: [] } },
+    { ...back, extra: { ...(back as { extra: Encoded }).extra, b: [] } },
+    {
+      type: "map",
+      id: 3,
+      module: "file:///t.ts",
+      task: "f",
+      columns: a,
+      extra: { ...x, b: [] },
+      first: 0,
+    },
   );
-  assert.deepEqual([...((back as { x: Encoded }).x.b[0] as Uint16Array)], [1, 2]);
+  assert.deepEqual([...((back as { extra: Encoded }).extra.b[0] as Uint16Array)], [1, 2]);
 });
 
 test("decodeMessage() rejects truncated bytes with a TypeError", () => {
-  const { segments } = encodeMessage({ t: "ok", id: 1, v: { s: 0, j: "1", b: [] } });
+  const { segments } = encodeMessage({ type: "ok", id: 1, value: { s: 0, j: "1", b: [] } });
   assert.throws(() => decodeMessage(segments[0]), TypeError);
   assert.throws(() => decodeMessage(new Uint8Array(2)), TypeError);
 });

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import { connect } from "@nats-io/transport-node";
 import { createPool, defineTasks, type Pool, RemoteError, WorkerCrashedError } from "../mod.ts";
-import { runConformance } from "./conformance.ts";
+import { runConformance } from "../testing/conformance.ts";
 import {
   findNatsServer,
   isAlive,
@@ -28,6 +28,7 @@ import { tasks } from "./fixtures/nats_tasks.ts";
 const serverPath = findNatsServer();
 const CLUSTER = `test-${process.pid}`;
 const ALLOWED = new URL("./fixtures/", import.meta.url).href;
+const ALLOWED_TESTING = new URL("../testing/", import.meta.url).href;
 const MiB = 1024 * 1024;
 
 let server: TestServer;
@@ -78,7 +79,14 @@ if (!serverPath) {
     before(async () => {
       server = await startServer(serverPath);
       const args = ["--server", server.url, "--cluster", CLUSTER, "--user", USER];
-      args.push("--password", PASSWORD, "--allow-module", ALLOWED);
+      args.push(
+        "--password",
+        PASSWORD,
+        "--allow-module",
+        ALLOWED,
+        "--allow-module",
+        ALLOWED_TESTING,
+      );
       const runtimes = ["deno", "bun", "deno", "bun", "deno", "bun", "deno", "bun"] as const;
       workers.push(
         ...await Promise.all(runtimes.map((r, i) => startWorker(r, args, `${r}-${i}`))),

@@ -5,13 +5,13 @@
  * @module
  */
 import { defaultAdapterName } from "../mod.ts";
-import type { WebWorkerAdapter, WebWorkerTransport } from "../adapters/web_worker.ts";
+import type { WebWorkerAdapter, WebWorkerTransport } from "../adapters/web_worker/transport.ts";
 
 /** The worker adapter of the runtime the tests run on. */
 export async function workerAdapter(): Promise<WebWorkerAdapter> {
   return defaultAdapterName() === "bun-worker"
-    ? (await import("../adapters/bun_worker.ts")).bunWorker
-    : (await import("../adapters/deno_worker.ts")).denoWorker;
+    ? (await import("../adapters/web_worker/bun.ts")).bunWorker
+    : (await import("../adapters/web_worker/deno.ts")).denoWorker;
 }
 
 /** This runtime's worker adapter, wrapped to keep the transport it makes (to kill workers). */

@@ -26,7 +26,12 @@ async function recordingAdapter(puts: Transferred[]): Promise<Adapter> {
           const buffers = (transfer ?? []) as ArrayBuffer[];
           const before = buffers.map((b) => b.byteLength);
           transport.send(worker, message, transfer);
-          if (message.t === "put") puts.push({ before, after: buffers.map((b) => b.byteLength) });
+          if (message.type === "put") {
+            puts.push({
+              before,
+              after: buffers.map((b) => b.byteLength),
+            });
+          }
         },
         restart: (worker) => transport.restart(worker),
         close: () => transport.close(),

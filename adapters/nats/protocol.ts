@@ -13,7 +13,7 @@
  * @module
  */
 import type { ConnectionOptions } from "@nats-io/transport-node";
-import { readEnv } from "./env.ts";
+import { readEnv } from "../../runtime/env.ts";
 
 /** How often each side pings the other (milliseconds). */
 export const HEARTBEAT_MS = 500;

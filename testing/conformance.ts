@@ -29,7 +29,7 @@ import {
   RemovedObjectError,
   workerContext,
 } from "../mod.ts";
-import { tasks, Unregistered, Vec } from "./fixtures/conformance_tasks.ts";
+import { tasks, Unregistered, Vec } from "./conformance_tasks.ts";
 
 /**
  * Options of {@linkcode runConformance}.
@@ -38,7 +38,7 @@ import { tasks, Unregistered, Vec } from "./fixtures/conformance_tasks.ts";
  * ```ts ignore
  * import { createPool } from "@cohort/core";
  * import { type ConformanceOptions, runConformance } from "@cohort/core/testing";
- * import { myAdapter } from "./my_adapter.ts";
+ * import { myAdapter } from "../tests/my_adapter.ts";
  *
  * const options: ConformanceOptions = {
  *   name: "my-transport",
@@ -76,7 +76,7 @@ const MiB = 1024 * 1024;
  * // my_transport_test.ts
  * import { createPool } from "@cohort/core";
  * import { runConformance } from "@cohort/core/testing";
- * import { myAdapter } from "./my_adapter.ts";
+ * import { myAdapter } from "../tests/my_adapter.ts";
  *
  * runConformance({
  *   name: "my-transport",
@@ -144,7 +144,7 @@ export function runConformance(options: ConformanceOptions): void {
       assert.equal(tasks.add.taskName, "add");
       assert.equal(
         tasks.add.module,
-        new URL("./fixtures/conformance_tasks.ts", import.meta.url).href,
+        new URL("./conformance_tasks.ts", import.meta.url).href,
       );
       return Promise.resolve();
     });
@@ -738,7 +738,7 @@ export function runConformance(options: ConformanceOptions): void {
     });
 
     it("a task from a module that does not exist rejects with a RemoteError naming it", async () => {
-      const missing = new URL("./fixtures/does_not_exist.ts", import.meta.url).href;
+      const missing = new URL("../tests/fixtures/does_not_exist.ts", import.meta.url).href;
       const ghost = defineTasks(missing, { ghost: (): number => 0 });
       await assert.rejects(pool.applyOnly(ghost.ghost, 1), (e: Error) => {
         assert.ok(e instanceof RemoteError);

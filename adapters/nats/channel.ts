@@ -12,8 +12,8 @@
  * @module
  */
 import { type Msg, type NatsConnection, RequestError } from "@nats-io/transport-node";
-import { cutMessage, encodeMessage, type Message, MessageReader } from "./nats_frames.ts";
-import { HEARTBEAT_MS, RECONNECT_GRACE_MS } from "./nats_protocol.ts";
+import { cutMessage, encodeMessage, type Message, MessageReader } from "./frames.ts";
+import { HEARTBEAT_MS, RECONNECT_GRACE_MS } from "./protocol.ts";
 
 /** Frame kinds. */
 export const DATA = 1, ACK = 2, PING = 3, PONG = 4, BYE = 5, GONE = 6;

@@ -7,7 +7,7 @@
 import { Pool } from "../src/pool.ts";
 import type { Adapter } from "../src/transport.ts";
 import { readEnv, runtimeName } from "./env.ts";
-import { inProcess } from "./in_process.ts";
+import { inProcess } from "../adapters/in_process.ts";
 
 /**
  * The built-in adapters, by name.
@@ -143,11 +143,11 @@ async function resolveAdapter(adapter: AdapterName | Adapter | undefined): Promi
     case "in-process":
       return inProcess;
     case "deno-worker":
-      return (await import("./deno_worker.ts")).denoWorker;
+      return (await import("../adapters/web_worker/deno.ts")).denoWorker;
     case "bun-worker":
-      return (await import("./bun_worker.ts")).bunWorker;
+      return (await import("../adapters/web_worker/bun.ts")).bunWorker;
     case "nats":
-      return (await import("./nats.ts")).nats;
+      return (await import("../adapters/nats/pool.ts")).nats;
   }
   throw new TypeError(
     `'adapter' must be one of ${NAMES.map((n) => `"${n}"`).join(", ")} or an adapter object, ` +

@@ -4,9 +4,9 @@
  * or disappears. Runs under Deno and Bun alike:
  *
  * ```sh
- * npx deno run -A adapters/nats_worker.ts --server nats://head:4222 --cluster lab \
+ * npx deno run -A adapters/nats/worker.ts --server nats://head:4222 --cluster lab \
  *   --user cohort --password "$PASS" --allow-module file:///srv/project/tasks/
- * npx bun adapters/nats_worker.ts --cluster lab --allow-module https://example.org/tasks/
+ * npx bun adapters/nats/worker.ts --cluster lab --allow-module https://example.org/tasks/
  * ```
  *
  * Flags (environment defaults in brackets): `--server URL` [`COHORT_NATS_URL`],
@@ -23,11 +23,12 @@ import { hostname } from "node:os";
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { connect } from "@nats-io/transport-node";
-import { runtimeName } from "./env.ts";
-import { NatsMember } from "./nats_member.ts";
-import { connectOptions, randomId, resolveSettings } from "./nats_protocol.ts";
+import { runtimeName } from "../../runtime/env.ts";
+import { NatsMember } from "./member.ts";
+import { connectOptions, randomId, resolveSettings } from "./protocol.ts";
 
-const USAGE = `usage: nats_worker.ts [--server URL] [--cluster NAME] [--user USER] [--password PASS]
+const USAGE =
+  `usage: adapters/nats/worker.ts [--server URL] [--cluster NAME] [--user USER] [--password PASS]
                       --allow-module PREFIX [--allow-module PREFIX ...] [--name NAME]`;
 
 /**

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { type WebWorkerAdapter, webWorkerAdapter } from "./web_worker.ts";
+import { type WebWorkerAdapter, webWorkerAdapter } from "./transport.ts";
 
-export type { WebWorkerAdapter, WebWorkerTransport } from "./web_worker.ts";
+export type { WebWorkerAdapter, WebWorkerTransport } from "./transport.ts";
 
 /**
  * The Deno worker adapter, also selected by `createPool({ adapter:

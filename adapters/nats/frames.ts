@@ -12,8 +12,8 @@
  *
  * @module
  */
-import type { BinaryPart, Encoded } from "../src/codec.ts";
-import type { FromWorker, ToWorker } from "../src/transport.ts";
+import type { BinaryPart, Encoded } from "../../src/codec.ts";
+import type { FromWorker, ToWorker } from "../../src/transport.ts";
 
 /** A message either way. */
 export type Message = ToWorker | FromWorker;
@@ -33,7 +33,7 @@ interface FieldHeader {
   b: [string, number][];
 }
 
-const FIELDS = ["a", "x", "v"] as const;
+const FIELDS = ["args", "columns", "extra", "value"] as const;
 const VIEWS = [
   "Int8Array",
   "Uint8Array",

@@ -7,10 +7,10 @@
  *
  * @module
  */
-import { errorToData } from "../src/errors.ts";
-import type { ToWorker } from "../src/transport.ts";
-import { WorkerRuntime } from "../src/worker_runtime.ts";
-import type { ExitMessage } from "./web_worker.ts";
+import { errorToData } from "../../src/errors.ts";
+import type { ToWorker } from "../../src/transport.ts";
+import { WorkerRuntime } from "../../src/worker_runtime.ts";
+import type { ExitMessage } from "./transport.ts";
 
 /** The parts of a worker's global scope used here (Deno and Bun alike). */
 interface WorkerScope {
@@ -32,8 +32,8 @@ let announced = false;
 function announce(reason: string, error?: unknown): void {
   if (announced) return;
   announced = true;
-  const message: ExitMessage = { t: "exit", reason };
-  if (error !== undefined) message.e = errorToData(error);
+  const message: ExitMessage = { type: "exit", reason };
+  if (error !== undefined) message.error = errorToData(error);
   scope.postMessage(message, []);
 }
 

@@ -1,6 +1,6 @@
 /**
  * The NATS adapter: a pool of worker processes on any host. Workers started
- * with `adapters/nats_worker.ts` join a named cluster on a NATS server and
+ * with `adapters/nats/worker.ts` join a named cluster on a NATS server and
  * wait; a pool claims idle ones, talks to each over subjects only it knows,
  * and releases them on `close()` (their stores are cleared).
  *
@@ -13,9 +13,9 @@
  * @module
  */
 import { connect, type Msg, type NatsConnection } from "@nats-io/transport-node";
-import type { Adapter, ToWorker, Transport, TransportEvents } from "../src/transport.ts";
-import { Channel, controlFrame, frameKind, GONE, PING } from "./nats_channel.ts";
-import { claim, gather, shortfallError, spread } from "./nats_claim.ts";
+import type { Adapter, ToWorker, Transport, TransportEvents } from "../../src/transport.ts";
+import { Channel, controlFrame, frameKind, GONE, PING } from "./channel.ts";
+import { claim, gather, shortfallError, spread } from "./claim.ts";
 import {
   connectOptions,
   DISCONNECTED_LIMIT_MS,
@@ -27,7 +27,7 @@ import {
   subjects,
   WORKER_GONE_MS,
   type WorkerInfo,
-} from "./nats_protocol.ts";
+} from "./protocol.ts";
 
 /** How long `restart` looks for an idle replacement of a dead worker. */
 const RESTART_WAIT_MS = 1_000;
@@ -60,6 +60,8 @@ interface Link {
  * });
  * ```
  */
+export type { NatsPoolOptions } from "./options.ts";
+
 export const nats: Adapter = {
   name: "nats",
   async connect({ workers, events, options }): Promise<Transport> {

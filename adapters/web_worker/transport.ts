@@ -1,11 +1,11 @@
 /**
  * The code both web-standard worker adapters share: one `Worker` per pool
- * worker running `worker_entry.ts`, messages forwarded both ways, exits
+ * worker running `entry.ts`, messages forwarded both ways, exits
  * detected, dead workers respawned, and everything torn down on `close()`.
  * `deno_worker.ts` and `bun_worker.ts` pass their runtime's quirks to it.
  *
  * How an exit is noticed, by kind:
- * - the worker entry announces it (`{ t: "exit" }`) for an uncaught error, an
+ * - the worker entry announces it (`{ type: "exit" }`) for an uncaught error, an
  *   unhandled rejection, `self.close()`, `process.exit()` and `Deno.exit()`;
  * - an `error` event on the parent covers errors the entry could not catch
  *   (e.g. the entry module failing to load); the handler calls
@@ -18,17 +18,23 @@
  *
  * @module
  */
-import { type ErrorData, reviveError } from "../src/errors.ts";
-import type { Adapter, ConnectOptions, FromWorker, ToWorker, Transport } from "../src/transport.ts";
+import { type ErrorData, reviveError } from "../../src/errors.ts";
+import type {
+  Adapter,
+  ConnectOptions,
+  FromWorker,
+  ToWorker,
+  Transport,
+} from "../../src/transport.ts";
 
 /** What the worker entry posts besides {@linkcode FromWorker}: its last words. */
 export interface ExitMessage {
   /** Marks the message as an exit announcement. */
-  t: "exit";
+  type: "exit";
   /** Why the worker is going, e.g. `"the worker called self.close()"`. */
   reason: string;
   /** The error that ended it, if one did. */
-  e?: ErrorData;
+  error?: ErrorData;
 }
 
 /** The runtime differences the common code needs to know. */
@@ -38,7 +44,7 @@ export interface WebWorkerQuirks {
   /** True if the runtime fires `close` on the parent when a worker ends (Bun). */
   closeEvent: boolean;
   /**
-   * The module each worker runs. Default: `worker_entry.ts` beside this
+   * The module each worker runs. Default: `entry.ts` beside this
    * file. A replacement must run a `WorkerRuntime` as that one does.
    */
   entry?: URL;
@@ -127,7 +133,7 @@ interface Slot {
 }
 
 /** The worker entry module every worker runs, unless the quirks name another. */
-const ENTRY: URL = new URL("./worker_entry.ts", import.meta.url);
+const ENTRY: URL = new URL("./entry.ts", import.meta.url);
 
 /**
  * Makes an adapter over the runtime's web-standard `Worker`.
@@ -137,7 +143,7 @@ const ENTRY: URL = new URL("./worker_entry.ts", import.meta.url);
  *
  * @example How `deno_worker.ts` makes its adapter
  * ```ts ignore
- * import { webWorkerAdapter } from "./web_worker.ts";
+ * import { webWorkerAdapter } from "./transport.ts";
  *
  * export const denoWorker: WebWorkerAdapter = webWorkerAdapter({
  *   name: "deno-worker",
@@ -168,7 +174,7 @@ export function webWorkerAdapter(quirks: WebWorkerQuirks): WebWorkerAdapter {
         });
         const onMessage = (event: Event): void => {
           const message = (event as MessageEvent<FromWorker | ExitMessage>).data;
-          if (message.t === "exit") lost(index, slot, message.reason, message.e);
+          if (message.type === "exit") lost(index, slot, message.reason, message.error);
           else if (!slot.dead && !closed) events.message(index, message);
         };
         const onError = (event: Event): void => {
@@ -224,6 +230,13 @@ export function webWorkerAdapter(quirks: WebWorkerQuirks): WebWorkerAdapter {
         },
         restart(index: number): Promise<void> {
           if (closed) return Promise.resolve();
+          const old = slots[index];
+          if (old && !old.dead) {
+            // A deadline or abort gave up on its task: end it silently, no `exit` event.
+            old.dead = true;
+            old.off();
+            old.worker.terminate();
+          }
           try {
             slots[index] = spawn(index);
             return Promise.resolve();

@@ -2,14 +2,14 @@
  * A NATS worker's life in its cluster: wait idle, accept one claim, serve
  * that pool through a fresh `WorkerRuntime`, and go back to idle when the
  * pool releases it, disappears, or the worker loses NATS for too long.
- * `adapters/nats_worker.ts` is the command line around it.
+ * `adapters/nats/worker.ts` is the command line around it.
  *
  * @module
  */
 import type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
-import { WorkerRuntime } from "../src/worker_runtime.ts";
-import type { ToWorker } from "../src/transport.ts";
-import { Channel } from "./nats_channel.ts";
+import { WorkerRuntime } from "../../src/worker_runtime.ts";
+import type { ToWorker } from "../../src/transport.ts";
+import { Channel } from "./channel.ts";
 import {
   type ClaimReply,
   type ClaimRequest,
@@ -21,7 +21,7 @@ import {
   subjects,
   toJson,
   type WorkerInfo,
-} from "./nats_protocol.ts";
+} from "./protocol.ts";
 
 /** Options of a {@linkcode NatsMember}. */
 export interface MemberOptions {
@@ -129,7 +129,7 @@ export class NatsMember {
       goneAfter: POOL_GONE_MS,
       onMessage: (message) => {
         // Many workers answering one pool at once must not flood its connection.
-        if (message.t === "init") {
+        if (message.type === "init") {
           channel.window = Math.min(8, Math.max(1, 32 / message.size)) * MiB;
         }
         runtime.receive(message as ToWorker);

@@ -13,7 +13,7 @@ import {
   type Subjects,
   toJson,
   type WorkerInfo,
-} from "./nats_protocol.ts";
+} from "./protocol.ts";
 
 /** How long discovery listens after the last answer, and at most. */
 const STALL_MS = 40;
@@ -116,6 +116,6 @@ export async function shortfallError(
       `requested in cluster "${facts.cluster}" at ${facts.servers.join(", ")} within ` +
       `${facts.waited} ms (${all.length} worker${all.length === 1 ? "" : "s"} answered, ` +
       `${held} held by other pools); start more workers with ` +
-      "`deno run -A adapters/nats_worker.ts` or `bun adapters/nats_worker.ts`, or ask for fewer",
+      "`deno run -A adapters/nats/worker.ts` or `bun adapters/nats/worker.ts`, or ask for fewer",
   );
 }
