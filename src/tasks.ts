@@ -90,8 +90,12 @@ export type TaskSet<T extends Record<string, TaskFunction>> = {
   readonly [K in keyof T]: Task<Parameters<T[K]>, ReturnType<T[K]>>;
 };
 
-const TASK: unique symbol = Symbol("cohort.task");
-const registry = new Map<string, TaskFunction>();
+// Registry and marker live under global symbols, so that two copies of cohort
+// in one thread (a bundle and a package, say) see the same tasks.
+const TASK: symbol = Symbol.for("cohort.task");
+const REGISTRY = Symbol.for("cohort.tasks");
+const registry: Map<string, TaskFunction> =
+  ((globalThis as Record<symbol, unknown>)[REGISTRY] ??= new Map()) as Map<string, TaskFunction>;
 
 const key = (module: string, name: string): string => `${module}#${name}`;
 
@@ -171,6 +175,17 @@ export function defineTasks<T extends Record<string, TaskFunction>>(
 export function isTask(value: unknown): value is Task {
   return typeof value === "function" &&
     (value as unknown as Record<symbol, unknown>)[TASK] === true;
+}
+
+/**
+ * True if module `url` called `defineTasks` in this thread already, so that
+ * importing it again is not needed (and, for the module that is running now,
+ * would never finish).
+ */
+export function definedHere(url: string): boolean {
+  const prefix = `${url}#`;
+  for (const k of registry.keys()) if (k.startsWith(prefix)) return true;
+  return false;
 }
 
 /** Finds a task defined in this thread by module URL and name. */
