@@ -174,6 +174,8 @@ export function webWorkerAdapter(quirks: WebWorkerQuirks): WebWorkerAdapter {
         });
         const onMessage = (event: Event): void => {
           const message = (event as MessageEvent<FromWorker | ExitMessage>).data;
+          // A task may post anything on its own global; only our messages count.
+          if (typeof message !== "object" || message === null) return;
           if (message.type === "exit") lost(index, slot, message.reason, message.error);
           else if (!slot.dead && !closed) events.message(index, message);
         };
