@@ -48,8 +48,8 @@ class Bus {
 
 interface Pair {
   bus: Bus;
-  a: Channel;
-  b: Channel;
+  a: Channel<Message, Message>;
+  b: Channel<Message, Message>;
   received: Message[];
   gone: string[];
 }
@@ -59,8 +59,9 @@ function pair(maxPayload: number): Pair {
   const received: Message[] = [];
   const gone: string[] = [];
   const make = (from: string, to: string, onMessage: (m: Message) => void) => {
-    const channel = new Channel({
+    const channel = new Channel<Message, Message>({
       nc: bus.connection(maxPayload),
+      accept: ["put"],
       subject: to,
       peer: `peer on ${to}`,
       goneAfter: 50,

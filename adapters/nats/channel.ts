@@ -34,16 +34,18 @@ interface Frame {
   sentAt: number;
 }
 
-/** Options of a {@linkcode Channel}. */
-export interface ChannelOptions {
+/** Options of a {@linkcode Channel} that receives messages of type `In`. */
+export interface ChannelOptions<In extends Message> {
   /** The connection. */
   nc: NatsConnection;
   /** Where this side publishes (the peer subscribes there). */
   subject: string;
   /** Who the peer is, for messages, e.g. `worker 2 ("bun-1")`. */
   peer: string;
+  /** The message types this side accepts; any other closes the link as unreadable. */
+  accept: readonly In["type"][];
   /** A whole message arrived. */
-  onMessage(message: Message): void;
+  onMessage(message: In): void;
   /** The peer said goodbye (`BYE`) or that it does not know us (`GONE`). */
   onBye(reason: string): void;
   /** Nothing has listened on the peer's subject for `goneAfter` ms. */
@@ -73,9 +75,12 @@ export function frameText(frame: Uint8Array): string {
   return decoder.decode(frame.subarray(HEADER));
 }
 
-/** A reliable, ordered, windowed message link to one peer. */
-export class Channel {
-  #o: ChannelOptions;
+/**
+ * A reliable, ordered, windowed message link to one peer: sends `Out`
+ * messages, receives `In` messages.
+ */
+export class Channel<In extends Message, Out extends Message> {
+  #o: ChannelOptions<In>;
   #nextSeq = 1;
   #queue: Frame[] = [];
   #unacked: Frame[] = [];
@@ -92,12 +97,12 @@ export class Channel {
   window: number = WINDOW;
 
   /** @param options The connection, subjects and callbacks. */
-  constructor(options: ChannelOptions) {
+  constructor(options: ChannelOptions<In>) {
     this.#o = options;
   }
 
   /** Sends a message; it arrives whole, once, and in order. */
-  send(message: Message): void {
+  send(message: Out): void {
     if (this.#closed) return;
     const bytes = encodeMessage(message);
     const room = Math.max(64, (this.#o.nc.info?.max_payload ?? 1024 * 1024) - HEADER);
@@ -219,10 +224,14 @@ export class Channel {
     const payload = frame.subarray(HEADER);
     this.#sinceAck += payload.byteLength;
     if (flags & FIRST) this.#reader = new MessageReader(length);
-    let message: Message | null = null;
+    let message: In | null = null;
     try {
-      if (this.#reader) message = this.#reader.push(payload);
-      if (flags & LAST && !message) throw new TypeError("the message ended early");
+      const whole = this.#reader ? this.#reader.push(payload) : null;
+      if (flags & LAST && !whole) throw new TypeError("the message ended early");
+      if (whole && !this.#accepts(whole)) {
+        throw new TypeError(`unexpected message type ${JSON.stringify(whole.type)}`);
+      }
+      message = whole;
     } catch (e) {
       this.close();
       this.#o.onGone(`${this.#o.peer} sent a message that cannot be read: ${String(e)}`);
@@ -232,6 +241,10 @@ export class Channel {
     if (!message) return;
     this.#reader = null;
     this.#o.onMessage(message);
+  }
+
+  #accepts(message: Message): message is In {
+    return (this.#o.accept as readonly string[]).includes(message.type);
   }
 
   #sendAck(gap: boolean): void {

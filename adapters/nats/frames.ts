@@ -5,6 +5,12 @@
  * ArrayBuffer or SharedArrayBuffer). No binary data ever becomes a JSON
  * number list.
  *
+ * Which fields carry encoded data is derived from the message types in
+ * `src/transport.ts`: {@linkcode DataField} is every key whose type is
+ * `Encoded`, and {@linkcode DATA_FIELDS} must list exactly those keys or
+ * `deno check` fails. A field outside it that still holds binary data is
+ * refused at run time rather than sent as JSON.
+ *
  * Layout: `u32 header length (LE) | header JSON | body`, where the header is
  * `{ m: message without its Encoded fields, e: [{ k, s, j, b: [[kind, bytes]] }] }`
  * and the body holds, per `e` entry in order, the UTF-8 JSON text and then
@@ -26,14 +32,33 @@ export interface MessageBytes {
   length: number;
 }
 
+/** The keys of `M` (each member of a union alike) whose values are `Encoded`. */
+type EncodedKeys<M> = M extends unknown
+  ? { [K in keyof M]-?: NonNullable<M[K]> extends Encoded ? K : never }[keyof M]
+  : never;
+
+/** Every message field that carries encoded data, derived from the message types. */
+export type DataField = EncodedKeys<Message>;
+
+/**
+ * The data fields as a record: a field missing from it, or one that is not
+ * `Encoded` in any message type, fails `deno check`.
+ */
+export const DATA_FIELDS: { readonly [K in DataField]: true } = {
+  args: true,
+  columns: true,
+  extra: true,
+  value: true,
+};
+const FIELDS = Object.keys(DATA_FIELDS) as DataField[];
+
 interface FieldHeader {
   k: string;
-  s: 0 | 1;
+  s: Encoded["s"];
   j: number;
   b: [string, number][];
 }
 
-const FIELDS = ["args", "columns", "extra", "value"] as const;
 const VIEWS = [
   "Int8Array",
   "Uint8Array",
@@ -75,6 +100,15 @@ function bytesOf(part: BinaryPart): Uint8Array {
  */
 export function encodeMessage(message: Message): MessageBytes {
   const rest: Record<string, unknown> = { ...message };
+  for (const k in rest) {
+    const v = rest[k] as Partial<Encoded> | null;
+    if (
+      !(k in DATA_FIELDS) && typeof v === "object" && v !== null && Array.isArray(v.b) &&
+      v.b.length > 0
+    ) {
+      throw new TypeError(`field '${k}' of a ${message.type} message carries binary data`);
+    }
+  }
   const fields: FieldHeader[] = [];
   const body: Uint8Array[] = [];
   for (const k of FIELDS) {

@@ -8,17 +8,18 @@
  */
 import type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
 import { WorkerRuntime } from "../../src/worker_runtime.ts";
-import type { ToWorker } from "../../src/transport.ts";
+import type { FromWorker, ToWorker } from "../../src/transport.ts";
 import { Channel } from "./channel.ts";
+import { Watchdog } from "./connection.ts";
 import {
   type ClaimReply,
   type ClaimRequest,
   DISCONNECTED_LIMIT_MS,
   fromJson,
-  HEARTBEAT_MS,
   POOL_GONE_MS,
   type Subjects,
   subjects,
+  TO_WORKER,
   toJson,
   type WorkerInfo,
 } from "./protocol.ts";
@@ -42,7 +43,7 @@ const MiB = 1024 * 1024;
 
 interface Session {
   pool: string;
-  channel: Channel;
+  channel: Channel<ToWorker, FromWorker>;
   sub: Subscription;
 }
 
@@ -52,8 +53,7 @@ export class NatsMember {
   #subjects: Subjects;
   #idle: Subscription | null = null;
   #session: Session | null = null;
-  #timer: ReturnType<typeof setInterval> | undefined;
-  #disconnectedAt: number | null = null;
+  #watchdog: Watchdog | null = null;
 
   /** @param options The connection, cluster and identity. */
   constructor(options: MemberOptions) {
@@ -74,8 +74,11 @@ export class NatsMember {
     });
     nc.subscribe(this.#subjects.claim(info.id), { callback: (_e, msg) => void this.#claim(msg) });
     this.#listenIdle();
-    this.#timer = setInterval(() => this.#tick(), HEARTBEAT_MS);
-    this.#watch();
+    this.#watchdog = new Watchdog(nc, {
+      tick: () => this.#session?.channel.tick(),
+      cutOff: () => this.#free(`cut off from NATS for over ${DISCONNECTED_LIMIT_MS} ms`),
+      reconnected: () => this.#session?.channel.reconnected(),
+    });
     await nc.flush();
   }
 
@@ -85,7 +88,7 @@ export class NatsMember {
    * @param reason Shown to the pool in its `WorkerCrashedError`.
    */
   async leave(reason: string): Promise<void> {
-    clearInterval(this.#timer);
+    this.#watchdog?.stop();
     await this.#session?.channel.bye(reason);
     this.#free(null);
   }
@@ -122,17 +125,18 @@ export class NatsMember {
       post: (message) => channel.send(message),
       allowModules,
     });
-    const channel: Channel = new Channel({
+    const channel: Channel<ToWorker, FromWorker> = new Channel({
       nc,
       subject: this.#subjects.toPool(request.pool, request.claim),
       peer: "the pool",
       goneAfter: POOL_GONE_MS,
+      accept: TO_WORKER,
       onMessage: (message) => {
         // Many workers answering one pool at once must not flood its connection.
         if (message.type === "init") {
           channel.window = Math.min(8, Math.max(1, 32 / message.size)) * MiB;
         }
-        runtime.receive(message as ToWorker);
+        runtime.receive(message);
       },
       onBye: (reason) => this.#free(reason),
       onGone: (reason) => this.#free(reason),
@@ -164,25 +168,6 @@ export class NatsMember {
     if (reason !== null) {
       this.#o.log?.(`released: ${reason}`);
       this.#listenIdle();
-    }
-  }
-
-  #tick(): void {
-    const cutOff = this.#disconnectedAt === null ? 0 : Date.now() - this.#disconnectedAt;
-    if (cutOff > DISCONNECTED_LIMIT_MS) {
-      this.#free(`cut off from NATS for over ${DISCONNECTED_LIMIT_MS} ms`);
-    } else {
-      this.#session?.channel.tick();
-    }
-  }
-
-  async #watch(): Promise<void> {
-    for await (const s of this.#o.nc.status()) {
-      if (s.type === "disconnect") this.#disconnectedAt ??= Date.now();
-      if (s.type === "reconnect") {
-        this.#disconnectedAt = null;
-        this.#session?.channel.reconnected();
-      }
     }
   }
 }

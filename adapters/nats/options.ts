@@ -1,5 +1,6 @@
 /**
- * The `createPool` options the NATS adapter reads.
+ * The `createPool` options the NATS adapter reads: the one place their names
+ * and types are written down.
  *
  * @module
  */
@@ -17,7 +18,11 @@
  * ```
  */
 export interface NatsPoolOptions {
-  /** NATS: server URL(s). Default: env `COHORT_NATS_URL`. */
+  /**
+   * NATS: server URL(s). Default: env `COHORT_NATS_URL`, else
+   * `nats://127.0.0.1:4222`. Credentials in a URL (`nats://user:pass@host`)
+   * are used and never shown in messages.
+   */
   servers?: string | string[];
   /** NATS: cluster name. Default: env `COHORT_NATS_CLUSTER`, else `"default"`. */
   cluster?: string;
@@ -25,15 +30,40 @@ export interface NatsPoolOptions {
   user?: string;
   /** NATS: password. Default: env `COHORT_NATS_PASSWORD`. */
   password?: string;
-  /** NATS: milliseconds to wait for enough idle workers. Default 10,000. */
+  /**
+   * NATS: the cluster secret that signs every claim and frame (HMAC-SHA256,
+   * a key per claim, a counter against replays). Workers must be started
+   * with the same `--secret`. Default: env `COHORT_NATS_SECRET`.
+   */
+  secret?: string;
+  /**
+   * NATS: milliseconds to wait for enough idle workers, at start and when a
+   * lost worker is replaced. Default 10,000.
+   */
   timeout?: number;
 }
 
-/** The option keys above, for `createPool`'s check of unknown keys. */
-export const NATS_OPTION_KEYS: readonly (keyof NatsPoolOptions)[] = [
-  "servers",
-  "cluster",
-  "user",
-  "password",
-  "timeout",
-];
+const KEYS: { readonly [K in keyof Required<NatsPoolOptions>]: true } = {
+  servers: true,
+  cluster: true,
+  user: true,
+  password: true,
+  secret: true,
+  timeout: true,
+};
+
+/**
+ * The keys of {@linkcode NatsPoolOptions}, for checks of unknown option keys
+ * (derived from a record of every key, so a key missing here fails `deno check`).
+ *
+ * @example
+ * ```ts
+ * import { NATS_OPTION_KEYS } from "@cohort/core/adapters/nats";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(NATS_OPTION_KEYS.includes("secret"));
+ * ```
+ */
+export const NATS_OPTION_KEYS: readonly (keyof NatsPoolOptions)[] = Object.keys(
+  KEYS,
+) as (keyof NatsPoolOptions)[];

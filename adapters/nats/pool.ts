@@ -12,14 +12,20 @@
  *
  * @module
  */
-import { connect, type Msg, type NatsConnection } from "@nats-io/transport-node";
-import type { Adapter, ToWorker, Transport, TransportEvents } from "../../src/transport.ts";
+import type { Msg, NatsConnection } from "@nats-io/transport-node";
+import type {
+  Adapter,
+  FromWorker,
+  ToWorker,
+  Transport,
+  TransportEvents,
+} from "../../src/transport.ts";
 import { Channel, controlFrame, frameKind, GONE, PING } from "./channel.ts";
+import { connectNats, Watchdog } from "./connection.ts";
 import { claim, gather, shortfallError, spread } from "./claim.ts";
 import {
-  connectOptions,
   DISCONNECTED_LIMIT_MS,
-  HEARTBEAT_MS,
+  FROM_WORKER,
   randomId,
   type ResolvedSettings,
   resolveSettings,
@@ -36,7 +42,7 @@ interface Link {
   slot: number;
   peer: string;
   info: WorkerInfo;
-  channel: Channel;
+  channel: Channel<FromWorker, ToWorker>;
 }
 
 /**
@@ -70,15 +76,7 @@ export const nats: Adapter = {
     if (typeof timeout !== "number" || !(timeout >= 0) || !Number.isFinite(timeout)) {
       throw new RangeError(`'timeout' must be a non-negative number of ms, got ${String(timeout)}`);
     }
-    let nc: NatsConnection;
-    try {
-      nc = await connect(connectOptions(settings, "cohort pool"));
-    } catch (e) {
-      throw new Error(
-        `cannot connect to NATS at ${settings.servers.join(", ")}: ${(e as Error)?.message ?? e}`,
-        { cause: e },
-      );
-    }
+    const nc = await connectNats(settings, "cohort pool");
     const transport = new NatsTransport(nc, settings, workers, events);
     try {
       await transport.claimSlots([...Array(workers).keys()], timeout, true);
@@ -100,8 +98,7 @@ class NatsTransport implements Transport {
   #nextClaim = 1;
   #links = new Map<number, Link>();
   #slots: (Link | undefined)[];
-  #timer: ReturnType<typeof setInterval>;
-  #disconnectedAt: number | null = null;
+  #watchdog: Watchdog;
   #closing: Promise<void> | null = null;
 
   constructor(
@@ -117,8 +114,20 @@ class NatsTransport implements Transport {
     this.#events = events;
     this.#slots = new Array(size).fill(undefined);
     nc.subscribe(this.#subjects.allToPool(this.#pool), { callback: (_e, msg) => this.#route(msg) });
-    this.#timer = setInterval(() => this.#tick(), HEARTBEAT_MS);
-    this.#watch();
+    this.#watchdog = new Watchdog(nc, {
+      tick: () => {
+        for (const link of this.#links.values()) link.channel.tick();
+      },
+      cutOff: () =>
+        this.#loseAll(
+          `the pool lost its connection to NATS at ${
+            this.#settings.servers.join(", ")
+          } over ${DISCONNECTED_LIMIT_MS} ms ago`,
+        ),
+      reconnected: () => {
+        for (const link of this.#links.values()) link.channel.reconnected();
+      },
+    });
     nc.closed().then((e) => {
       if (!this.#closing) this.#loseAll(`the NATS connection closed${e ? `: ${e.message}` : ""}`);
     });
@@ -135,7 +144,7 @@ class NatsTransport implements Transport {
 
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      clearInterval(this.#timer);
+      this.#watchdog.stop();
       const links = [...this.#links.values()];
       this.#links.clear();
       this.#slots.fill(undefined);
@@ -184,7 +193,8 @@ class NatsTransport implements Transport {
         subject: this.#subjects.toWorker(this.#pool, id),
         peer,
         goneAfter: WORKER_GONE_MS,
-        onMessage: (message) => this.#events.message(slot, message as never),
+        accept: FROM_WORKER,
+        onMessage: (message) => this.#events.message(slot, message),
         onBye: (reason) => this.#lose(id, `${peer} left: ${reason}`),
         onGone: (reason) => this.#lose(id, reason),
       }),
@@ -222,29 +232,6 @@ class NatsTransport implements Transport {
   #loseAll(reason: string): void {
     for (const [id, link] of [...this.#links]) {
       this.#lose(id, `${link.peer} is out of reach: ${reason}`);
-    }
-  }
-
-  #tick(): void {
-    const cutOff = this.#disconnectedAt === null ? 0 : Date.now() - this.#disconnectedAt;
-    if (cutOff > DISCONNECTED_LIMIT_MS) {
-      this.#loseAll(
-        `the pool lost its connection to NATS at ${
-          this.#settings.servers.join(", ")
-        } over ${DISCONNECTED_LIMIT_MS} ms ago`,
-      );
-      return;
-    }
-    for (const link of this.#links.values()) link.channel.tick();
-  }
-
-  async #watch(): Promise<void> {
-    for await (const s of this.#nc.status()) {
-      if (s.type === "disconnect") this.#disconnectedAt ??= Date.now();
-      if (s.type === "reconnect") {
-        this.#disconnectedAt = null;
-        for (const link of this.#links.values()) link.channel.reconnected();
-      }
     }
   }
 }

@@ -14,6 +14,8 @@
  */
 import type { ConnectionOptions } from "@nats-io/transport-node";
 import { readEnv } from "../../runtime/env.ts";
+import type { FromWorker, ToWorker } from "../../src/transport.ts";
+import type { NatsPoolOptions } from "./options.ts";
 
 /** How often each side pings the other (milliseconds). */
 export const HEARTBEAT_MS = 500;
@@ -25,6 +27,27 @@ export const POOL_GONE_MS = 3_000;
 export const RECONNECT_GRACE_MS = 3_000;
 /** Either side gives up on the other after being cut off from NATS this long. */
 export const DISCONNECTED_LIMIT_MS = 10_000;
+
+const FROM_WORKER_TYPES: { readonly [T in FromWorker["type"]]: true } = {
+  ready: true,
+  fail: true,
+  ok: true,
+  err: true,
+};
+const TO_WORKER_TYPES: { readonly [T in ToWorker["type"]]: true } = {
+  init: true,
+  call: true,
+  map: true,
+  put: true,
+  delete: true,
+  get: true,
+  stats: true,
+  cancel: true,
+};
+/** The message types a pool accepts from a worker (every `FromWorker` type). */
+export const FROM_WORKER = Object.keys(FROM_WORKER_TYPES) as FromWorker["type"][];
+/** The message types a worker accepts from a pool (every `ToWorker` type). */
+export const TO_WORKER = Object.keys(TO_WORKER_TYPES) as ToWorker["type"][];
 
 /** What a worker tells about itself. */
 export interface WorkerInfo {
@@ -117,20 +140,11 @@ export function fromJson<T>(bytes: Uint8Array): T | undefined {
 }
 
 /** Connection settings, as flags or pool options give them. */
-export interface NatsSettings {
-  /** Server URL(s). Default: env `COHORT_NATS_URL`, else `nats://127.0.0.1:4222`. */
-  servers?: string | string[];
-  /** Cluster name. Default: env `COHORT_NATS_CLUSTER`, else `"default"`. */
-  cluster?: string;
-  /** User. Default: env `COHORT_NATS_USER`. */
-  user?: string;
-  /** Password. Default: env `COHORT_NATS_PASSWORD`. */
-  password?: string;
-}
+export type NatsSettings = Omit<NatsPoolOptions, "timeout">;
 
 /** Settings with the environment's defaults filled in. */
 export interface ResolvedSettings {
-  /** Server URLs. */
+  /** Server URLs, without credentials (safe to show). */
   servers: string[];
   /** Cluster name. */
   cluster: string;
@@ -138,10 +152,13 @@ export interface ResolvedSettings {
   user?: string;
   /** Password, if any. */
   password?: string;
+  /** Cluster secret, if any. */
+  secret?: string;
 }
 
 /**
- * Fills in defaults from the environment and checks types.
+ * Fills in defaults from the environment, takes credentials out of server
+ * URLs (`nats://user:pass@host`), and checks types.
  *
  * @param settings What the caller gave.
  * @returns The settings to connect with.
@@ -156,14 +173,24 @@ export function resolveSettings(settings: NatsSettings): ResolvedSettings {
   }
   const cluster = settings.cluster ?? (readEnv("COHORT_NATS_CLUSTER") || "default");
   subjects(cluster);
-  const user = settings.user ?? (readEnv("COHORT_NATS_USER") || undefined);
-  const password = settings.password ?? (readEnv("COHORT_NATS_PASSWORD") || undefined);
-  for (const [name, value] of [["user", user], ["password", password]]) {
+  let user = settings.user ?? (readEnv("COHORT_NATS_USER") || undefined);
+  let password = settings.password ?? (readEnv("COHORT_NATS_PASSWORD") || undefined);
+  const secret = settings.secret ?? (readEnv("COHORT_NATS_SECRET") || undefined);
+  for (const [name, value] of [["user", user], ["password", password], ["secret", secret]]) {
     if (value !== undefined && typeof value !== "string") {
       throw new TypeError(`'${name}' must be a string, got ${typeof value}`);
     }
   }
-  return { servers: list, cluster, user, password };
+  const clean = list.map((server) => {
+    const url = URL.canParse(server) ? new URL(server) : null;
+    if (!url || (!url.username && !url.password)) return server;
+    user ??= decodeURIComponent(url.username) || undefined;
+    password ??= decodeURIComponent(url.password) || undefined;
+    url.username = "";
+    url.password = "";
+    return url.href.replace(/\/$/, "");
+  });
+  return { servers: clean, cluster, user, password, secret };
 }
 
 function splitList(value: string | undefined): string[] | undefined {

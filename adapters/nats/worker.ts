@@ -22,10 +22,10 @@
 import { hostname } from "node:os";
 import process from "node:process";
 import { parseArgs } from "node:util";
-import { connect } from "@nats-io/transport-node";
 import { runtimeName } from "../../runtime/env.ts";
 import { NatsMember } from "./member.ts";
-import { connectOptions, randomId, resolveSettings } from "./protocol.ts";
+import { connectNats } from "./connection.ts";
+import { randomId, resolveSettings } from "./protocol.ts";
 
 const USAGE =
   `usage: adapters/nats/worker.ts [--server URL] [--cluster NAME] [--user USER] [--password PASS]
@@ -79,15 +79,7 @@ export async function runNatsWorker(args: string[]): Promise<void> {
   const host = hostname();
   const name = values.name ?? `${runtime}-${host}-${process.pid}`;
   const log = (line: string) => console.log(`[cohort ${name}] ${line}`);
-  let nc;
-  try {
-    nc = await connect(connectOptions(settings, `cohort worker ${name}`));
-  } catch (e) {
-    throw new Error(
-      `cannot connect to NATS at ${settings.servers.join(", ")}: ${(e as Error)?.message ?? e}`,
-      { cause: e },
-    );
-  }
+  const nc = await connectNats(settings, `cohort worker ${name}`);
   const member = new NatsMember({
     nc,
     cluster: settings.cluster,
