@@ -1,5 +1,5 @@
 /**
- * The module every Deno and Bun worker runs: a {@linkcode WorkerRuntime} fed by
+ * The module every Deno, Bun and browser worker runs: a {@linkcode WorkerRuntime} fed by
  * the worker's messages, plus last words. Where the runtime tells the parent
  * nothing (Deno: `self.close()`, `process.exit()`, `Deno.exit()`), or tells it
  * little (an uncaught error), the worker announces its own exit with an
@@ -12,20 +12,22 @@ import type { ToWorker } from "../../src/transport.ts";
 import { WorkerRuntime } from "../../src/worker_runtime.ts";
 import type { ExitMessage } from "./transport.ts";
 
-/** The parts of a worker's global scope used here (Deno and Bun alike). */
+/** The parts of a worker's global scope used here (Deno, Bun and browsers alike). */
 interface WorkerScope {
   postMessage(message: unknown, transfer: Transferable[]): void;
   addEventListener(type: string, listener: (event: Event) => void): void;
-  /** Deno only; Bun has no `self.close`. */
+  /** Deno and browsers; Bun has no `self.close`. */
   close?: () => void;
 }
 
-declare const Deno: { exitCode: number } | undefined;
-declare const process:
-  | { on?(event: "exit", listener: (code: number) => void): void }
-  | undefined;
+/** Runtime globals, looked up on `globalThis`: a browser worker has neither. */
+interface RuntimeGlobals {
+  Deno?: { exitCode: number };
+  process?: { on?(event: "exit", listener: (code: number) => void): void };
+}
 
 const scope = globalThis as unknown as WorkerScope;
+const globals = globalThis as unknown as RuntimeGlobals;
 const close = typeof scope.close === "function" ? scope.close.bind(scope) : undefined;
 let announced = false;
 
@@ -70,9 +72,11 @@ if (close) {
 }
 // Under Deno, touching `process` loads the Node compatibility layer (10-25 ms per worker
 // start); Deno fires `unload` on process.exit() as on Deno.exit(), with Deno.exitCode set.
-const isDeno = typeof Deno !== "undefined";
-if (!isDeno) process?.on?.("exit", (code) => announce(`the worker called process.exit(${code})`));
+const deno = globals.Deno;
+if (!deno) {
+  globals.process?.on?.("exit", (code) => announce(`the worker called process.exit(${code})`));
+}
 scope.addEventListener("unload", () => {
-  const code = isDeno ? ` with code ${Deno!.exitCode}` : "";
+  const code = deno ? ` with code ${deno.exitCode}` : "";
   announce(`the worker exited${code} (process.exit() or Deno.exit())`);
 });

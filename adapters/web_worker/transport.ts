@@ -48,6 +48,16 @@ export interface WebWorkerQuirks {
    * file. A replacement must run a `WorkerRuntime` as that one does.
    */
   entry?: URL;
+  /**
+   * Starts one worker, in place of `new Worker(entry, { type: "module", name })`:
+   * the browser shell writes `new Worker(new URL(...), ...)` in one expression,
+   * so that bundlers see the entry module.
+   */
+  spawn?: (name: string) => WebWorker;
+  /** Runs once before the first worker starts; a rejection fails `connect()`. */
+  preflight?: () => Promise<void>;
+  /** Checks a message before it is sent; what it throws rejects that call. */
+  check?: (message: ToWorker) => void;
 }
 
 /**
@@ -116,8 +126,8 @@ export interface WebWorkerAdapter extends Adapter {
   connect(options: ConnectOptions): Promise<WebWorkerTransport>;
 }
 
-/** The parts of a web-standard `Worker` used here (Deno and Bun alike). */
-interface WebWorker {
+/** The parts of a web-standard `Worker` used here (Deno, Bun and browsers alike). */
+export interface WebWorker {
   postMessage(message: ToWorker, transfer: Transferable[]): void;
   terminate(): void;
   addEventListener(type: string, listener: (event: Event) => void): void;
@@ -154,107 +164,129 @@ const ENTRY: URL = new URL("./entry.ts", import.meta.url);
 export function webWorkerAdapter(quirks: WebWorkerQuirks): WebWorkerAdapter {
   return {
     name: quirks.name,
-    connect({ workers, events }): Promise<WebWorkerTransport> {
-      let closed = false;
-      const slots: Slot[] = [];
-
-      /** Ends worker `index` (if `slot` is still its current one) and reports it. */
-      const lost = (index: number, slot: Slot, reason: string, cause?: ErrorData): void => {
-        if (closed || slot.dead || slots[index] !== slot) return;
-        slot.dead = true;
-        slot.off();
-        slot.worker.terminate();
-        events.exit(index, new Error(reason, { cause: cause ? reviveError(cause) : undefined }));
-      };
-
-      const spawn = (index: number): Slot => {
-        const worker = new Worker(quirks.entry ?? ENTRY, {
-          type: "module",
-          name: `cohort-${quirks.name}-${index}`,
-        });
-        const onMessage = (event: Event): void => {
-          const message = (event as MessageEvent<FromWorker | ExitMessage>).data;
-          // A task may post anything on its own global; only our messages count.
-          if (typeof message !== "object" || message === null) return;
-          if (message.type === "exit") lost(index, slot, message.reason, message.error);
-          else if (!slot.dead && !closed) events.message(index, message);
-        };
-        const onError = (event: Event): void => {
-          event.preventDefault(); // else `deno run` ends the whole process
-          const message = (event as ErrorEvent).message || "unknown error";
-          lost(index, slot, `uncaught error in the worker: ${message}`);
-        };
-        const onMessageError = (): void =>
-          lost(index, slot, "a message from the worker could not be deserialized");
-        const onClose = (event: Event): void => {
-          const code = (event as Event & { code?: number }).code;
-          lost(index, slot, `the worker exited${code === undefined ? "" : ` with code ${code}`}`);
-        };
-        worker.addEventListener("message", onMessage);
-        worker.addEventListener("error", onError);
-        worker.addEventListener("messageerror", onMessageError);
-        if (quirks.closeEvent) worker.addEventListener("close", onClose);
-        const slot: Slot = {
-          worker,
-          dead: false,
-          off() {
-            worker.removeEventListener("message", onMessage);
-            worker.removeEventListener("error", onError);
-            worker.removeEventListener("messageerror", onMessageError);
-            if (quirks.closeEvent) worker.removeEventListener("close", onClose);
-          },
-        };
-        return slot;
-      };
-
-      try {
-        for (let i = 0; i < workers; i++) slots.push(spawn(i));
-      } catch (e) {
-        closeAll();
-        return Promise.reject(e);
-      }
-
-      function closeAll(): void {
-        closed = true;
-        for (const slot of slots.splice(0)) {
-          slot.dead = true;
-          slot.off();
-          slot.worker.terminate();
-        }
-      }
-
-      return Promise.resolve({
-        size: workers,
-        send(index: number, message: ToWorker, transfer?: Transferable[]): void {
-          const slot = slots[index];
-          if (closed || !slot || slot.dead) return; // the pool learns of the death by `exit`
-          slot.worker.postMessage(message, transfer ?? []);
-        },
-        restart(index: number): Promise<void> {
-          if (closed) return Promise.resolve();
-          const old = slots[index];
-          if (old && !old.dead) {
-            // A deadline or abort gave up on its task: end it silently, no `exit` event.
-            old.dead = true;
-            old.off();
-            old.worker.terminate();
-          }
-          try {
-            slots[index] = spawn(index);
-            return Promise.resolve();
-          } catch (e) {
-            return Promise.reject(e);
-          }
-        },
-        kill(index: number): void {
-          const slot = slots[index];
-          if (slot) lost(index, slot, "the worker was terminated from outside");
-        },
-        close(): Promise<void> {
-          closeAll();
-          return Promise.resolve();
-        },
-      });
+    async connect(options: ConnectOptions): Promise<WebWorkerTransport> {
+      await quirks.preflight?.();
+      return start(quirks, options);
     },
   };
+}
+
+function start(
+  quirks: WebWorkerQuirks,
+  { workers, events }: ConnectOptions,
+): Promise<WebWorkerTransport> {
+  let closed = false;
+  const slots: Slot[] = [];
+
+  /** Ends worker `index` (if `slot` is still its current one) and reports it. */
+  const lost = (index: number, slot: Slot, reason: string, cause?: ErrorData): void => {
+    if (closed || slot.dead || slots[index] !== slot) return;
+    slot.dead = true;
+    slot.off();
+    slot.worker.terminate();
+    events.exit(index, new Error(reason, { cause: cause ? reviveError(cause) : undefined }));
+  };
+
+  const spawn = (index: number): Slot => {
+    const name = `cohort-${quirks.name}-${index}`;
+    const worker = quirks.spawn?.(name) ??
+      new Worker(quirks.entry ?? ENTRY, { type: "module", name });
+    let heard = false;
+    const onMessage = (event: Event): void => {
+      const message = (event as MessageEvent<FromWorker | ExitMessage>).data;
+      // A task may post anything on its own global; only our messages count.
+      if (typeof message !== "object" || message === null) return;
+      heard = true;
+      if (message.type === "exit") lost(index, slot, message.reason, message.error);
+      else if (!slot.dead && !closed) events.message(index, message);
+    };
+    const onError = (event: Event): void => {
+      event.preventDefault(); // else `deno run` ends the whole process
+      const message = (event as ErrorEvent).message;
+      // A browser reports a worker module that fails to load (404, syntax error)
+      // as a bare `error` event, before the worker ever speaks.
+      lost(
+        index,
+        slot,
+        message
+          ? `uncaught error in the worker: ${message}`
+          : heard
+          ? "uncaught error in the worker: unknown error"
+          : `the worker's entry module failed to load${
+            quirks.entry ? ` (${quirks.entry.href})` : ""
+          }`,
+      );
+    };
+    const onMessageError = (): void =>
+      lost(index, slot, "a message from the worker could not be deserialized");
+    const onClose = (event: Event): void => {
+      const code = (event as Event & { code?: number }).code;
+      lost(index, slot, `the worker exited${code === undefined ? "" : ` with code ${code}`}`);
+    };
+    worker.addEventListener("message", onMessage);
+    worker.addEventListener("error", onError);
+    worker.addEventListener("messageerror", onMessageError);
+    if (quirks.closeEvent) worker.addEventListener("close", onClose);
+    const slot: Slot = {
+      worker,
+      dead: false,
+      off() {
+        worker.removeEventListener("message", onMessage);
+        worker.removeEventListener("error", onError);
+        worker.removeEventListener("messageerror", onMessageError);
+        if (quirks.closeEvent) worker.removeEventListener("close", onClose);
+      },
+    };
+    return slot;
+  };
+
+  try {
+    for (let i = 0; i < workers; i++) slots.push(spawn(i));
+  } catch (e) {
+    closeAll();
+    return Promise.reject(e);
+  }
+
+  function closeAll(): void {
+    closed = true;
+    for (const slot of slots.splice(0)) {
+      slot.dead = true;
+      slot.off();
+      slot.worker.terminate();
+    }
+  }
+
+  return Promise.resolve({
+    size: workers,
+    send(index: number, message: ToWorker, transfer?: Transferable[]): void {
+      const slot = slots[index];
+      quirks.check?.(message);
+      if (closed || !slot || slot.dead) return; // the pool learns of the death by `exit`
+      slot.worker.postMessage(message, transfer ?? []);
+    },
+    restart(index: number): Promise<void> {
+      if (closed) return Promise.resolve();
+      const old = slots[index];
+      if (old && !old.dead) {
+        // A deadline or abort gave up on its task: end it silently, no `exit` event.
+        old.dead = true;
+        old.off();
+        old.worker.terminate();
+      }
+      try {
+        slots[index] = spawn(index);
+        return Promise.resolve();
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    },
+    kill(index: number): void {
+      const slot = slots[index];
+      if (slot) lost(index, slot, "the worker was terminated from outside");
+    },
+    close(): Promise<void> {
+      closeAll();
+      return Promise.resolve();
+    },
+  });
 }
