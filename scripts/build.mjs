@@ -6,6 +6,9 @@
 // - declaration files keep `.ts` in relative import specifiers: rewritten to `.js`;
 // - `Transferable` is a DOM type; declaration files that use it get a local alias, so the
 //   types check in a project without the DOM lib;
+// - `createPool({ adapter: "nats" })` imports the NATS adapter, and so the optional NATS client,
+//   with a literal `import()`, which bundlers follow and then fail on when the client is not
+//   installed: the specifier is moved into a variable, which they leave alone;
 // - Node 20 lacks `Promise.withResolvers` (Node 22 has it): modules that call it import a
 //   one-function shim first, which defines it only where it is missing.
 // Usage: node scripts/build.mjs [--no-check]   (--no-check: emit without type-checking)
@@ -63,6 +66,8 @@ function* walk(dir) {
 const RELATIVE_TS = /(["'])(\.\.?\/[^"'\s]*?)\.ts\1/g;
 // A module URL: new URL("./entry.ts", import.meta.url).
 const MODULE_URL = /new URL\((["'])(\.\.?\/[^"'\s]*?)\.ts\1(\s*,\s*import\.meta\.url\s*\))/g;
+// The runtime's lazy import of the NATS adapter.
+const NATS_IMPORT = /import\((["'])(\.\.\/adapters\/nats\/pool\.js)\1\)/g;
 const TRANSFERABLE =
   "/** What a transfer list holds (the DOM's `Transferable` is not in every project). */\n" +
   "type Transferable = ArrayBuffer | MessagePort;\n";
@@ -81,6 +86,9 @@ for (const path of walk(dist)) {
     if (/\bTransferable\b/.test(stripComments(text))) text = TRANSFERABLE + text;
   } else if (path.endsWith(".js")) {
     text = text.replace(MODULE_URL, "new URL($1$2.js$1$3");
+    text = text.replace(NATS_IMPORT, (_, quote, path) => {
+      return `import((() => ${quote}${path}${quote})())`;
+    });
     if (/\bPromise\.withResolvers\b/.test(stripComments(text))) {
       let shim = relative(dirname(path), join(dist, SHIM)).split(sep).join("/");
       if (!shim.startsWith(".")) shim = `./${shim}`;
