@@ -25,33 +25,31 @@
 export { createPool, defaultAdapterName } from "./runtime/create_pool.ts";
 export type { AdapterName, PoolOptions } from "./runtime/create_pool.ts";
 export { Pool } from "./src/pool.ts";
-export type { PoolStats, StartOptions } from "./src/pool.ts";
+export type { PoolStats } from "./src/pool.ts";
+export type { CallOptions } from "./src/calls.ts";
 export { RemoteObject } from "./src/remote_object.ts";
-export type { HandleOwner, RemoteEntry } from "./src/remote_object.ts";
 export { defineTasks, isTask } from "./src/tasks.ts";
 export type { Task, TaskFunction, TaskRef, TaskSet } from "./src/tasks.ts";
 export { immutable, isImmutable } from "./src/immutable.ts";
-export { registerClass } from "./src/codec.ts";
-export { type WorkerContext, workerContext } from "./src/context.ts";
+export { registerClass } from "./src/classes.ts";
+export { itemSeed, rng, type WorkerContext, workerContext } from "./src/context.ts";
 export {
   type ErrorData,
   PoolClosedError,
   RemoteError,
   RemovedObjectError,
+  TimeoutError,
   WorkerCrashedError,
 } from "./src/errors.ts";
 export { chunkRanges } from "./src/chunks.ts";
 export type { Range } from "./src/chunks.ts";
-export type { MapFunction, MapOptions } from "./src/map.ts";
+export type {
+  ImapFunction,
+  ImapUnorderedFunction,
+  MapFunction,
+  MapOptions,
+  Stream,
+} from "./src/map.ts";
 export type { ArrayChunks, ScatterOptions } from "./src/scatter.ts";
 export type { Arg, Args, Leaf, NumericArray, Sequence } from "./src/types.ts";
-export type {
-  Adapter,
-  ConnectOptions,
-  FromWorker,
-  ToWorker,
-  Transport,
-  TransportEvents,
-} from "./src/transport.ts";
-export type { BinaryPart, Encoded } from "./src/codec.ts";
-export { WorkerRuntime, type WorkerRuntimeOptions } from "./src/worker_runtime.ts";
+export type { Adapter } from "./src/transport.ts";

@@ -17,14 +17,25 @@
  * @module
  */
 export { Pool } from "./src/pool.ts";
-export type { StartOptions } from "./src/pool.ts";
+export type { StartOptions } from "./src/options.ts";
+export type { HandleOwner, RemoteEntry } from "./src/remote_object.ts";
 export type {
   Adapter,
+  CallMessage,
+  CancelMessage,
   ConnectOptions,
+  DeleteMessage,
   FromWorker,
+  GetMessage,
+  InitMessage,
+  MapMessage,
+  PutMessage,
+  Request,
+  StatsMessage,
   ToWorker,
   Transport,
   TransportEvents,
 } from "./src/transport.ts";
 export type { BinaryPart, Encoded } from "./src/codec.ts";
 export { WorkerRuntime, type WorkerRuntimeOptions } from "./src/worker_runtime.ts";
+export { abortable, type CallSignal, callSignal, deadline } from "./src/deadline.ts";

@@ -4,10 +4,33 @@
  * `postMessage` would, and every value goes through the codec, so
  * serialization bugs show up without threads. Tasks run one at a time.
  *
+ * A simulated worker can be replaced (after a deadline or an abort) while its
+ * task awaits for ever; a task in a synchronous endless loop cannot be
+ * interrupted in one thread, and blocks the caller too.
+ *
  * @module
  */
-import type { Adapter, Transport } from "../src/transport.ts";
+import type { Adapter, ConnectOptions, Transport } from "../src/transport.ts";
 import { WorkerRuntime } from "../src/worker_runtime.ts";
+
+/** A transport of simulated workers; `kill(i)` makes worker i "crash" (for tests). */
+export interface InProcessTransport extends Transport {
+  /** Replaces worker `worker` by a fresh simulated one. */
+  restart(worker: number): Promise<void>;
+  /**
+   * Ends simulated worker `worker` as a crash would: the pool sees it exit
+   * and replaces it.
+   *
+   * @param worker The worker index.
+   */
+  kill(worker: number): void;
+}
+
+/** An adapter whose transports are {@linkcode InProcessTransport}s. */
+export interface InProcessAdapter extends Adapter {
+  /** Starts `workers` simulated workers. */
+  connect(options: ConnectOptions): Promise<InProcessTransport>;
+}
 
 /**
  * The in-process adapter, also selected by `createPool({ adapter: "in-process" })`.
@@ -22,30 +45,43 @@ import { WorkerRuntime } from "../src/worker_runtime.ts";
  * assert.equal(pool.size, 3);
  * ```
  */
-export const inProcess: Adapter = {
+export const inProcess: InProcessAdapter = {
   name: "in-process",
-  connect({ workers, events }): Promise<Transport> {
+  connect({ workers, events }): Promise<InProcessTransport> {
     let open = true;
-    const runtimes = Array.from({ length: workers }, (_, i) =>
-      new WorkerRuntime({
+    const spawn = (i: number): WorkerRuntime => {
+      const runtime: WorkerRuntime = new WorkerRuntime({
         post(message, transfer) {
           const copy = structuredClone(message, { transfer: transfer ?? [] });
-          queueMicrotask(() => open && events.message(i, copy));
+          queueMicrotask(() => open && runtimes[i] === runtime && events.message(i, copy));
         },
-      }));
+      });
+      return runtime;
+    };
+    const runtimes = Array.from({ length: workers }, (_, i) => spawn(i));
     return Promise.resolve({
       size: workers,
       send(worker, message, transfer) {
         const copy = structuredClone(message, { transfer: transfer ?? [] });
-        queueMicrotask(() => open && runtimes[worker].receive(copy));
+        const runtime = runtimes[worker];
+        queueMicrotask(() => open && runtime.receive(copy));
+      },
+      restart(worker) {
+        runtimes[worker].terminate();
+        runtimes[worker] = spawn(worker);
+        return Promise.resolve();
+      },
+      kill(worker) {
+        runtimes[worker].terminate();
+        queueMicrotask(() =>
+          open && events.exit(worker, new Error("the simulated worker was killed"))
+        );
       },
       close() {
         open = false;
+        for (const runtime of runtimes) runtime.terminate();
         return Promise.resolve();
       },
     });
   },
 };
-
-/** The object stores of an in-process transport's workers (for tests). */
-export type { WorkerRuntime };

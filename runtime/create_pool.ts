@@ -4,9 +4,13 @@
  *
  * @module
  */
+import type { NatsPoolOptions } from "../adapters/nats/options.ts";
+import { describe } from "../src/describe.ts";
+import { INSIDE_WORKER, isWorkerThread } from "../src/guard.ts";
+import type { StartOptions } from "../src/options.ts";
 import { Pool } from "../src/pool.ts";
 import type { Adapter } from "../src/transport.ts";
-import { readEnv, runtimeName } from "./env.ts";
+import { readEnv, type Runtime, runtimeName } from "./env.ts";
 import { inProcess } from "../adapters/in_process.ts";
 
 /**
@@ -22,9 +26,51 @@ import { inProcess } from "../adapters/in_process.ts";
  * assert.equal(pool.adapter, "in-process");
  * ```
  */
-export type AdapterName = "in-process" | "deno-worker" | "bun-worker" | "nats";
+export type AdapterName =
+  | "in-process"
+  | "deno-worker"
+  | "bun-worker"
+  | "node-worker"
+  | "web-worker"
+  | "nats";
 
-const NAMES: readonly AdapterName[] = ["in-process", "deno-worker", "bun-worker", "nats"];
+/** Where each built-in adapter runs and how to load it (lazily: NATS stays unloaded). */
+const ADAPTERS: Record<AdapterName, { runtime: Runtime | "any"; load(): Promise<Adapter> }> = {
+  "in-process": { runtime: "any", load: () => Promise.resolve(inProcess) },
+  "deno-worker": {
+    runtime: "deno",
+    load: async () => (await import("../adapters/web_worker/deno.ts")).denoWorker,
+  },
+  "bun-worker": {
+    runtime: "bun",
+    load: async () => (await import("../adapters/web_worker/bun.ts")).bunWorker,
+  },
+  "node-worker": {
+    runtime: "node",
+    load: () => Promise.reject(new TypeError('the "node-worker" adapter is not available yet')),
+  },
+  "web-worker": {
+    runtime: "browser",
+    load: () => Promise.reject(new TypeError('the "web-worker" adapter is not available yet')),
+  },
+  nats: {
+    runtime: "any",
+    load: async () => {
+      const [{ nats }, { NATS_OPTION_KEYS }] = await Promise.all([
+        import("../adapters/nats/pool.ts"),
+        import("../adapters/nats/options.ts"),
+      ]);
+      return nats.optionKeys ? nats : { ...nats, optionKeys: NATS_OPTION_KEYS };
+    },
+  },
+};
+
+const DEFAULTS: Partial<Record<Runtime, AdapterName>> = {
+  deno: "deno-worker",
+  bun: "bun-worker",
+  node: "node-worker",
+  browser: "web-worker",
+};
 
 /**
  * Options of {@linkcode createPool}.
@@ -34,7 +80,14 @@ const NAMES: readonly AdapterName[] = ["in-process", "deno-worker", "bun-worker"
  * import { createPool, type PoolOptions } from "@cohort/core";
  * import assert from "node:assert/strict";
  *
- * const options: PoolOptions = { adapter: "in-process", workers: 4, seed: 42, startTimeout: 5_000 };
+ * const options: PoolOptions = {
+ *   adapter: "in-process",
+ *   workers: 4,
+ *   seed: 42,
+ *   startTimeout: 5_000,
+ *   callTimeout: 60_000,
+ *   restore: true,
+ * };
  * await using pool = await createPool(options);
  * assert.equal(pool.size, 4);
  * ```
@@ -48,13 +101,12 @@ const NAMES: readonly AdapterName[] = ["in-process", "deno-worker", "bun-worker"
  *   workers: 8,
  *   servers: "nats://localhost:4222",
  *   cluster: "lab",
- *   timeout: 30_000,
  *   modules: [new URL("./tasks.ts", import.meta.url).href],
  * };
  * await using pool = await createPool(options);
  * ```
  */
-export interface PoolOptions {
+export interface PoolOptions extends Partial<StartOptions>, NatsPoolOptions {
   /**
    * Number of workers. Default: env `COHORT_WORKERS`, else the machine's
    * logical cores (`navigator.hardwareConcurrency`).
@@ -62,31 +114,16 @@ export interface PoolOptions {
   workers?: number;
   /** An adapter name or a custom adapter. Default: this runtime's workers. */
   adapter?: AdapterName | Adapter;
-  /** Seed of the per-worker seeds (`workerContext().seed`). Default: random. */
-  seed?: number;
-  /** Task module URLs every worker imports at start (errors surface here). */
-  modules?: readonly string[];
-  /** Milliseconds to wait for the workers to be ready. Default 60,000. */
-  startTimeout?: number;
-  /** NATS: server URL(s). Default: env `COHORT_NATS_URL`. */
-  servers?: string | string[];
-  /** NATS: cluster name. Default: env `COHORT_NATS_CLUSTER`, else `"default"`. */
-  cluster?: string;
-  /** NATS: user name. Default: env `COHORT_NATS_USER`. */
-  user?: string;
-  /** NATS: password. Default: env `COHORT_NATS_PASSWORD`. */
-  password?: string;
-  /** NATS: milliseconds to wait for enough idle workers. Default 10,000. */
-  timeout?: number;
 }
 
 /**
  * Starts a pool of workers; resolves once every worker is ready.
  *
- * @param options Worker count, adapter, seed and adapter settings.
+ * @param options Worker count, adapter, seed, deadlines and adapter settings.
  * @returns The ready pool.
- * @throws {TypeError} If an option has the wrong type or names no adapter.
- * @throws {RangeError} If `workers` is not a positive integer.
+ * @throws {TypeError} If an option has the wrong type, is unknown, names no
+ *   adapter or one of another runtime, or if called inside a cohort worker.
+ * @throws {RangeError} If a number is out of range (e.g. `workers: 0`).
  *
  * @example
  * ```ts
@@ -98,25 +135,15 @@ export interface PoolOptions {
  * ```
  */
 export async function createPool(options: PoolOptions = {}): Promise<Pool> {
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`'options' must be an object, got ${String(options)}`);
+  if (isWorkerThread()) throw new TypeError(INSIDE_WORKER);
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new TypeError(`'options' must be an object, got ${describe(options)}`);
   }
-  const adapter = await resolveAdapter(options.adapter);
-  const workers = options.workers ?? defaultWorkers();
-  if (typeof workers !== "number") {
-    throw new TypeError(`'workers' must be a number, got ${typeof workers}`);
-  }
-  if (!Number.isInteger(workers) || workers < 1) {
-    throw new RangeError(`'workers' must be a positive integer, got ${workers}`);
-  }
-  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
-    throw new TypeError(`'seed' must be a finite number, got ${String(options.seed)}`);
-  }
-  const modules = options.modules ?? [];
-  if (!Array.isArray(modules) || modules.some((m) => typeof m !== "string" || !URL.canParse(m))) {
-    throw new TypeError("'modules' must be an array of module URLs");
-  }
-  return await Pool.start(adapter, { ...options, workers, modules } as never);
+  const adapter = await resolveAdapter(options);
+  const workers = "workers" in options && options.workers !== undefined
+    ? options.workers
+    : defaultWorkers();
+  return await Pool.start(adapter, { ...options, workers } as StartOptions);
 }
 
 function defaultWorkers(): number {
@@ -131,34 +158,44 @@ function defaultWorkers(): number {
   return Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1);
 }
 
-async function resolveAdapter(adapter: AdapterName | Adapter | undefined): Promise<Adapter> {
-  if (adapter !== undefined && typeof adapter === "object" && adapter !== null) {
+async function resolveAdapter(options: PoolOptions): Promise<Adapter> {
+  const adapter = options.adapter;
+  if ("adapter" in options && adapter === undefined) return await byName(defaultAdapterName());
+  if (adapter === undefined) return await byName(defaultAdapterName());
+  if (typeof adapter === "object" && adapter !== null) {
     if (typeof adapter.connect !== "function" || typeof adapter.name !== "string") {
       throw new TypeError("'adapter' object must have a name and a connect() method");
     }
     return adapter;
   }
-  const name = adapter ?? defaultAdapterName();
-  switch (name) {
-    case "in-process":
-      return inProcess;
-    case "deno-worker":
-      return (await import("../adapters/web_worker/deno.ts")).denoWorker;
-    case "bun-worker":
-      return (await import("../adapters/web_worker/bun.ts")).bunWorker;
-    case "nats":
-      return (await import("../adapters/nats/pool.ts")).nats;
+  return await byName(adapter);
+}
+
+async function byName(name: unknown): Promise<Adapter> {
+  if (typeof name !== "string" || !Object.hasOwn(ADAPTERS, name)) {
+    throw new TypeError(
+      `'adapter' must be one of ${
+        Object.keys(ADAPTERS).map((n) => `"${n}"`).join(", ")
+      } or an adapter object, got ${describe(name)}`,
+    );
   }
-  throw new TypeError(
-    `'adapter' must be one of ${NAMES.map((n) => `"${n}"`).join(", ")} or an adapter object, ` +
-      `got ${typeof name === "string" ? `"${name}"` : String(name)}`,
-  );
+  const { runtime, load } = ADAPTERS[name as AdapterName];
+  const here = runtimeName();
+  if (runtime !== "any" && runtime !== here) {
+    const fit = DEFAULTS[here];
+    throw new TypeError(
+      `'adapter' "${name}" runs under ${runtime}, but this is ${here}` +
+        (fit ? `: use "${fit}" or leave 'adapter' out` : ""),
+    );
+  }
+  return await load();
 }
 
 /**
  * The adapter `createPool` picks when none is given, for this runtime.
  *
- * @returns `"deno-worker"` under Deno, `"bun-worker"` under Bun.
+ * @returns `"deno-worker"` under Deno, `"bun-worker"` under Bun,
+ *   `"node-worker"` under Node.js, `"web-worker"` in a browser.
  * @throws {TypeError} Under any other runtime.
  *
  * @example
@@ -171,14 +208,11 @@ async function resolveAdapter(adapter: AdapterName | Adapter | undefined): Promi
  * ```
  */
 export function defaultAdapterName(): AdapterName {
-  switch (runtimeName()) {
-    case "deno":
-      return "deno-worker";
-    case "bun":
-      return "bun-worker";
-    default:
-      throw new TypeError(
-        'cohort has no worker adapter for this runtime yet; pass adapter: "in-process"',
-      );
+  const name = DEFAULTS[runtimeName()];
+  if (!name) {
+    throw new TypeError(
+      'cohort has no worker adapter for this runtime; pass adapter: "in-process"',
+    );
   }
+  return name;
 }

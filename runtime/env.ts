@@ -25,9 +25,15 @@ export function readEnv(name: string): string | undefined {
   return undefined;
 }
 
+/** A runtime cohort knows. */
+export type Runtime = "deno" | "bun" | "node" | "browser" | "other";
+
 /** The runtime this code runs on. */
-export function runtimeName(): "deno" | "bun" | "other" {
+export function runtimeName(): Runtime {
   if ("Bun" in globalThis) return "bun";
   if (typeof Deno !== "undefined") return "deno";
+  const g = globalThis as { process?: { versions?: { node?: string } }; document?: unknown };
+  if (typeof g.process?.versions?.node === "string") return "node";
+  if (typeof g.document !== "undefined" || "WorkerGlobalScope" in globalThis) return "browser";
   return "other";
 }

@@ -10,12 +10,13 @@
  * @module
  */
 import type { SuperJSON } from "superjson";
+import { onRegister } from "./classes.ts";
 import {
-  classById,
   isBinary,
   isShared,
-  registeredClasses,
+  RISKY_KEY,
   type ValueHooks,
+  type WalkResult,
   walkValue,
 } from "./walk.ts";
 
@@ -55,8 +56,11 @@ export type BinaryPart = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
  * ```
  */
 export interface Encoded {
-  /** 0: `j` is plain JSON; 1: `j` is a superjson `{ json, meta }` document. */
-  s: 0 | 1;
+  /**
+   * 0: `j` is plain JSON; 1: `j` is a superjson `{ json, meta }` document;
+   * 2: the same, with keys superjson refuses (`constructor`, ...) escaped.
+   */
+  s: 0 | 1 | 2;
   /** The JSON text. */
   j: string;
   /** Binary parts, referenced from the JSON by index. */
@@ -89,8 +93,6 @@ interface DecodeState {
 
 let sj: SuperJSON | null = null;
 let loading: Promise<void> | null = null;
-// deno-lint-ignore no-explicit-any
-const classes: [any, string][] = [];
 let encoding: EncodeState | null = null;
 let decoding: DecodeState | null = null;
 
@@ -116,7 +118,16 @@ export function loadCodec(): Promise<void> {
       serialize: (v) => addPart(encoding!, v),
       deserialize: (i) => decoding!.parts[i],
     }, "cohort.bin");
-    for (const [cls, id] of classes) s.registerClass(cls, { identifier: id });
+    s.registerCustom<Date, string>({
+      isApplicable: (v): v is Date => v instanceof Date && Number.isNaN(v.getTime()),
+      serialize: () => "Invalid Date",
+      deserialize: () => new Date(NaN),
+    }, "cohort.invalid-date");
+    onRegister((cls, id) =>
+      s.registerClass(cls as unknown as Parameters<SuperJSON["registerClass"]>[0], {
+        identifier: id,
+      })
+    );
     sj = s;
   });
 }
@@ -161,18 +172,48 @@ function addPart(state: EncodeState, v: BinaryPart): number {
  * @returns The encoded value and the buffers that may be transferred.
  * @throws {TypeError} If the value holds something that cannot be sent; the
  *   message names where it sits, e.g. `args[1].model.solver`.
+ * @throws {RangeError} If the value is too deep or too large for JSON.
  */
 export function encode(value: unknown, root: string, hooks: ValueHooks = {}): EncodeResult {
-  const refs = new Map<object, number>();
-  const special = walkValue(value, root, hooks, refs);
-  if (!special) return { encoded: { s: 0, j: JSON.stringify(value) ?? "null", b: [] }, fresh: [] };
-  const state: EncodeState = { refs, parts: [], fresh: [] };
-  encoding = state;
+  return encodeWalked(value, walkValue(value, root, hooks), root);
+}
+
+/**
+ * Encodes a value (or a part of one) that {@linkcode walkValue} has walked
+ * already, so that a value cut into chunks is walked once, not per chunk.
+ *
+ * @param value The value or part.
+ * @param walk What the walk of the whole found.
+ * @param root The name of the whole in error messages.
+ * @returns The encoded value and the buffers that may be transferred.
+ */
+export function encodeWalked(value: unknown, walk: WalkResult, root: string): EncodeResult {
   try {
-    const doc = superjson().serialize(value as Parameters<SuperJSON["serialize"]>[0]);
-    return { encoded: { s: 1, j: JSON.stringify(doc), b: state.parts }, fresh: state.fresh };
-  } finally {
-    encoding = null;
+    if (!walk.special) {
+      return { encoded: { s: 0, j: JSON.stringify(value) ?? "null", b: [] }, fresh: [] };
+    }
+    const state: EncodeState = { refs: walk.refs, parts: [], fresh: [] };
+    const input = walk.escape ? escapeKeys(value, walk.refs, new Map()) : value;
+    encoding = state;
+    try {
+      const doc = superjson().serialize(input as Parameters<SuperJSON["serialize"]>[0]);
+      const s = walk.escape ? 2 : 1;
+      return { encoded: { s, j: JSON.stringify(doc), b: state.parts }, fresh: state.fresh };
+    } finally {
+      encoding = null;
+    }
+  } catch (e) {
+    if (e instanceof RangeError && /string length/i.test(e.message)) {
+      const where = walk.longest
+        ? `${walk.longest.path} (a plain array of ${walk.longest.length} items)`
+        : root;
+      throw new RangeError(
+        `${where} is too large to encode as JSON; send numbers as a typed array ` +
+          "(e.g. Float64Array), which travels as binary data",
+        { cause: e },
+      );
+    }
+    throw e;
   }
 }
 
@@ -193,54 +234,82 @@ export function decode(encoded: Encoded, hooks: DecodeHooks = {}): unknown {
     }),
   };
   try {
-    return superjson().deserialize(JSON.parse(encoded.j), { inPlace: true });
+    const value = superjson().deserialize(JSON.parse(encoded.j), { inPlace: true });
+    return encoded.s === 2 ? unescapeKeys(value, new Set()) : value;
   } finally {
     decoding = previous;
   }
 }
 
-/**
- * Registers a class so that its instances cross to workers and back as
- * instances (own enumerable fields are copied; `#private` fields are not).
- * Register in a module that workers import too, e.g. the task module, with
- * the same id on both sides.
- *
- * @param cls The class.
- * @param id A name unique among registered classes.
- * @throws {TypeError} If `cls` is not a class or `id` is empty or taken by
- *   another class.
- *
- * @example
- * ```ts
- * import { registerClass } from "@cohort/core";
- *
- * export class Interval {
- *   constructor(public lo = 0, public hi = 0) {}
- *   get width(): number {
- *     return this.hi - this.lo;
- *   }
- * }
- * registerClass(Interval, "example.Interval");
- * ```
- */
-export function registerClass(
-  // deno-lint-ignore no-explicit-any
-  cls: abstract new (...args: any[]) => unknown,
-  id: string,
-): void {
-  if (typeof cls !== "function" || !cls.prototype) {
-    throw new TypeError(`'cls' must be a class, got ${String(cls)}`);
+// Keys superjson refuses travel with a `~` in front (and `~constructor` as
+// `~~constructor`), in a copy of the plain objects that hold them.
+function escapeKeys(v: unknown, refs: Map<object, number>, copies: Map<object, unknown>): unknown {
+  if (typeof v !== "object" || v === null || isBinary(v) || refs.has(v)) return v;
+  if (copies.has(v)) return copies.get(v);
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    copies.set(v, out);
+    for (const x of v) out.push(escapeKeys(x, refs, copies));
+    return out;
   }
-  if (typeof id !== "string" || id.length === 0) {
-    throw new TypeError(`'id' must be a non-empty string, got ${String(id)}`);
+  if (v instanceof Map) {
+    const out = new Map();
+    copies.set(v, out);
+    for (const [k, x] of v) out.set(escapeKeys(k, refs, copies), escapeKeys(x, refs, copies));
+    return out;
   }
-  const other = classById.get(id);
-  if (other === cls) return;
-  if (other) throw new TypeError(`'id' "${id}" is already registered for class ${other.name}`);
-  classById.set(id, cls);
-  registeredClasses.add(cls);
-  classes.push([cls, id]);
-  sj?.registerClass(cls as unknown as Parameters<SuperJSON["registerClass"]>[0], {
-    identifier: id,
-  });
+  if (v instanceof Set) {
+    const out = new Set();
+    copies.set(v, out);
+    for (const x of v) out.add(escapeKeys(x, refs, copies));
+    return out;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null && !isOwnFieldsClass(v)) {
+    return v;
+  }
+  const out = Object.create(proto);
+  copies.set(v, out);
+  for (const k of Object.keys(v)) {
+    const key = RISKY_KEY.test(k) ? `~${k}` : k;
+    out[key] = escapeKeys((v as Record<string, unknown>)[k], refs, copies);
+  }
+  return out;
 }
+
+function isOwnFieldsClass(v: object): boolean {
+  return !(v instanceof Date || v instanceof RegExp || v instanceof URL || v instanceof Error);
+}
+
+function unescapeKeys(v: unknown, seen: Set<object>): unknown {
+  if (typeof v !== "object" || v === null || isBinary(v) || seen.has(v)) return v;
+  seen.add(v);
+  if (Array.isArray(v)) {
+    for (const x of v) unescapeKeys(x, seen);
+  } else if (v instanceof Map) {
+    for (const [k, x] of v) {
+      unescapeKeys(k, seen);
+      unescapeKeys(x, seen);
+    }
+  } else if (v instanceof Set) {
+    for (const x of v) unescapeKeys(x, seen);
+  } else {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      unescapeKeys(o[k], seen);
+      if (k.startsWith("~") && RISKY_KEY.test(k)) {
+        const value = o[k];
+        delete o[k];
+        Object.defineProperty(o, k.slice(1), {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+    }
+  }
+  return v;
+}
+
+export { registerClass } from "./classes.ts";

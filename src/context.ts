@@ -32,6 +32,14 @@ export interface WorkerContext {
    * every run of a pool made with the same `seed` option.
    */
   readonly seed: number;
+  /** Inside a `map`/`imap*` item: the item's index in the whole call; else `undefined`. */
+  readonly item?: number;
+  /**
+   * Inside a `map`/`imap*` item: a 32-bit seed from the pool's `seed` and the
+   * item index alone, the same whatever the worker count, chunking or
+   * schedule; else `undefined`.
+   */
+  readonly itemSeed?: number;
 }
 
 let current: WorkerContext | null = null;
@@ -76,4 +84,61 @@ export function workerSeed(poolSeed: number, index: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * The seed of item `item` in a pool made with seed `poolSeed`: a 32-bit hash
+ * of both alone (not of the worker), so that a study's random numbers do not
+ * depend on the worker count or the schedule.
+ *
+ * @param poolSeed The pool's seed.
+ * @param item The item's index.
+ * @returns A 32-bit unsigned seed.
+ *
+ * @example
+ * ```ts
+ * import { itemSeed } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(itemSeed(42, 7), itemSeed(42, 7));
+ * assert.notEqual(itemSeed(42, 7), itemSeed(42, 8));
+ * ```
+ */
+export function itemSeed(poolSeed: number, item: number): number {
+  const hi = Math.floor(item / 2 ** 32) >>> 0;
+  let h = (Math.trunc(poolSeed) ^ 0x2545f491) >>> 0;
+  h = Math.imul(h ^ (item >>> 0), 0xcc9e2d51);
+  h = Math.imul((h << 15) | (h >>> 17), 0x1b873593);
+  h = Math.imul(h ^ hi ^ 0x6b43a9b5, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * A small seeded random generator (mulberry32): numbers in `[0, 1)`, the same
+ * sequence for the same seed. Meant for `rng(workerContext().itemSeed!)`.
+ *
+ * @param seed A 32-bit seed.
+ * @returns A function returning the next number.
+ *
+ * @example
+ * ```ts
+ * import { rng } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * const a = rng(7), b = rng(7);
+ * const x = a();
+ * assert.ok(x >= 0 && x < 1);
+ * assert.equal(b(), x);
+ * ```
+ */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
 }

@@ -161,6 +161,58 @@ export class RemovedObjectError extends Error {
   }
 }
 
+/**
+ * A call did not finish within its deadline (`pool.with({ timeout })` or
+ * `createPool({ callTimeout })`). Its `name` is `"TimeoutError"`, as for
+ * `AbortSignal.timeout()`; the message names the call, the worker(s) and the
+ * limit. The workers that were running it have been replaced.
+ *
+ * @example
+ * ```ts
+ * import { createPool, defineTasks, TimeoutError } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * export const tasks = defineTasks(import.meta.url, {
+ *   never: (): Promise<void> => new Promise(() => {}),
+ *   one: (): number => 1,
+ * });
+ * await using pool = await createPool({ adapter: "in-process", workers: 2 });
+ * const error = await pool.with({ timeout: 50 }).applyOnly(tasks.never, 1).catch((e) => e);
+ * assert.ok(error instanceof TimeoutError);
+ * assert.equal(error.name, "TimeoutError");
+ * assert.match(error.message, /never.*worker 1.*50 ms/);
+ * assert.deepEqual(await pool.apply(tasks.one), [1, 1]); // worker 1 was replaced
+ * ```
+ */
+export class TimeoutError extends Error {
+  /** What was called, e.g. `"applyOnly(step)"`. */
+  readonly call: string;
+  /** The workers that were still running the call, in worker order. */
+  readonly workers: readonly number[];
+  /** The limit in milliseconds. */
+  readonly timeout: number;
+
+  /**
+   * Builds the error for a call past its deadline.
+   *
+   * @param call What was called, e.g. `"applyOnly(step)"`.
+   * @param workers The workers still running it.
+   * @param timeout The limit in milliseconds.
+   */
+  constructor(call: string, workers: readonly number[], timeout: number) {
+    const on = workers.length === 0
+      ? ""
+      : workers.length === 1
+      ? ` on worker ${workers[0]}`
+      : ` on workers ${workers.join(", ")}`;
+    super(`${call} did not finish${on} within its deadline of ${timeout} ms`);
+    this.name = "TimeoutError";
+    this.call = call;
+    this.workers = workers;
+    this.timeout = timeout;
+  }
+}
+
 /** Turns any thrown value into plain error data. */
 export function errorToData(error: unknown, depth = 0): ErrorData {
   if (error instanceof Error) {

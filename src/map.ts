@@ -1,18 +1,22 @@
 /**
- * `map()`: validation, chunking, dispatch (one chunk per worker, or small
- * chunks handed to idle workers), progress and cancelling.
+ * `map()`: its types, validation, and one run over the chunk runner (one
+ * chunk per worker as pyMOR splits, or small chunks to idle workers).
  *
  * @module
  */
+import { callName, type CallOptions } from "./calls.ts";
+import { type Chunk, mapTimeout, runChunks } from "./chunk_runner.ts";
 import { chunkRanges, fixedChunks, type Range } from "./chunks.ts";
-import { decode, encode, type Encoded } from "./codec.ts";
-import type { Task } from "./tasks.ts";
-import type { Request } from "./transport.ts";
-import type { Args, Sequence } from "./types.ts";
-import { type ValueHooks, walkValue } from "./walk.ts";
+import { encode } from "./codec.ts";
+import type { PoolCore } from "./core.ts";
+import { callSignal } from "./deadline.ts";
+import { assertTask, type Task } from "./tasks.ts";
+import type { Arg, Args, Sequence } from "./types.ts";
+import { walkValue } from "./walk.ts";
 
 /**
- * Options of `pool.mapWith(options)`.
+ * Options of `pool.mapWith(options)`: the map-related part of
+ * {@linkcode CallOptions} (`pool.with(options).map` is the same).
  *
  * @example
  * ```ts
@@ -22,27 +26,19 @@ import { type ValueHooks, walkValue } from "./walk.ts";
  * export const tasks = defineTasks(import.meta.url, { square: (x: number): number => x * x });
  * await using pool = await createPool({ adapter: "in-process", workers: 2 });
  * const progress: string[] = [];
- * const controller = new AbortController(); // controller.abort() cancels the map
  * const options: MapOptions = {
  *   chunkSize: 2,
  *   onProgress: (done, total) => progress.push(`${done}/${total}`),
- *   signal: controller.signal,
+ *   signal: new AbortController().signal,
  * };
  * assert.deepEqual(await pool.mapWith(options)(tasks.square, [[1, 2, 3, 4]]), [1, 4, 9, 16]);
  * assert.deepEqual(progress, ["2/4", "4/4"]);
  * ```
  */
-export interface MapOptions {
-  /**
-   * Hand out chunks of at most this many items, each to whichever worker is
-   * idle (load balancing). Default: one contiguous chunk per worker.
-   */
-  chunkSize?: number;
-  /** Called after each chunk with the number of items done and the total. */
-  onProgress?: (done: number, total: number) => void;
-  /** Cancels the map: no more chunks are sent and the promise rejects. */
-  signal?: AbortSignal;
-}
+export type MapOptions = Pick<
+  CallOptions,
+  "chunkSize" | "onProgress" | "signal" | "timeout" | "retries"
+>;
 
 /**
  * The signature of `pool.map`: `map(task, [s1, ..., sk], ...args)` calls
@@ -95,157 +91,192 @@ export interface MapFunction {
   ): Promise<Awaited<R>[]>;
 }
 
-/** What `mapRequests` needs from the pool. */
-export interface MapContext {
-  task: Task;
-  sequences: unknown;
-  args: unknown[];
-  options: MapOptions;
-  size: number;
-  hooks: ValueHooks;
-  request(
-    worker: number,
-    message: Extract<Request, { type: "map" }>,
-    transfer?: Transferable[],
-  ): Promise<Encoded>;
-  gather(requests: Promise<Encoded>[]): Promise<Encoded[]>;
+/**
+ * A sequence for `imap`: an array, an iterable or an async iterable of
+ * arguments, read lazily.
+ *
+ * @example An endless generator
+ * ```ts
+ * import type { Stream } from "@cohort/core";
+ *
+ * function* naturals(): Generator<number> {
+ *   for (let i = 0;; i++) yield i;
+ * }
+ * const stream: Stream<number> = naturals();
+ * ```
+ */
+export type Stream<T> = Sequence<T> | Iterable<Arg<T>> | AsyncIterable<Arg<T>>;
+
+/**
+ * The signature of `pool.imap`: `map`'s, but sequences may be streams and the
+ * results come as an `AsyncIterable`, in input order.
+ *
+ * @example
+ * ```ts
+ * import { createPool, defineTasks, type ImapFunction } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * export const tasks = defineTasks(import.meta.url, { square: (x: number): number => x * x });
+ * await using pool = await createPool({ adapter: "in-process", workers: 2 });
+ * const imap: ImapFunction = pool.imap;
+ * const out: number[] = [];
+ * for await (const y of imap(tasks.square, [[1, 2, 3]])) out.push(y);
+ * assert.deepEqual(out, [1, 4, 9]);
+ * ```
+ */
+export interface ImapFunction {
+  /** One sequence. */
+  <A1, X extends unknown[], R>(
+    task: Task<[A1, ...X], R>,
+    sequences: readonly [NoInfer<Stream<A1>>],
+    ...args: NoInfer<Args<X>>
+  ): AsyncIterableIterator<Awaited<R>>;
+  /** Two sequences. */
+  <A1, A2, X extends unknown[], R>(
+    task: Task<[A1, A2, ...X], R>,
+    sequences: readonly [NoInfer<Stream<A1>>, NoInfer<Stream<A2>>],
+    ...args: NoInfer<Args<X>>
+  ): AsyncIterableIterator<Awaited<R>>;
+  /** Three sequences. */
+  <A1, A2, A3, X extends unknown[], R>(
+    task: Task<[A1, A2, A3, ...X], R>,
+    sequences: readonly [NoInfer<Stream<A1>>, NoInfer<Stream<A2>>, NoInfer<Stream<A3>>],
+    ...args: NoInfer<Args<X>>
+  ): AsyncIterableIterator<Awaited<R>>;
 }
 
-/** Validates a map call and returns its columns and length. */
-function validate(ctx: MapContext): { columns: ArrayLike<unknown>[]; n: number } {
-  const { sequences, options } = ctx;
+/**
+ * The signature of `pool.imapUnordered`: `[index, result]` pairs as they
+ * complete.
+ *
+ * @example
+ * ```ts
+ * import { createPool, defineTasks, type ImapUnorderedFunction } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * export const tasks = defineTasks(import.meta.url, { square: (x: number): number => x * x });
+ * await using pool = await createPool({ adapter: "in-process", workers: 2 });
+ * const imapUnordered: ImapUnorderedFunction = pool.imapUnordered;
+ * const out: number[] = [];
+ * for await (const [i, y] of imapUnordered(tasks.square, [[1, 2, 3]])) out[i] = y;
+ * assert.deepEqual(out, [1, 4, 9]);
+ * ```
+ */
+export interface ImapUnorderedFunction {
+  /** One sequence. */
+  <A1, X extends unknown[], R>(
+    task: Task<[A1, ...X], R>,
+    sequences: readonly [NoInfer<Stream<A1>>],
+    ...args: NoInfer<Args<X>>
+  ): AsyncIterableIterator<[number, Awaited<R>]>;
+  /** Two sequences. */
+  <A1, A2, X extends unknown[], R>(
+    task: Task<[A1, A2, ...X], R>,
+    sequences: readonly [NoInfer<Stream<A1>>, NoInfer<Stream<A2>>],
+    ...args: NoInfer<Args<X>>
+  ): AsyncIterableIterator<[number, Awaited<R>]>;
+  /** Three sequences. */
+  <A1, A2, A3, X extends unknown[], R>(
+    task: Task<[A1, A2, A3, ...X], R>,
+    sequences: readonly [NoInfer<Stream<A1>>, NoInfer<Stream<A2>>, NoInfer<Stream<A3>>],
+    ...args: NoInfer<Args<X>>
+  ): AsyncIterableIterator<[number, Awaited<R>]>;
+}
+
+/** Validates map sequences (arrays or typed arrays of equal length). */
+export function checkSequences(sequences: unknown, method: string): ArrayLike<unknown>[] {
   if (!Array.isArray(sequences)) {
-    throw new TypeError("'sequences' of map() must be an array of sequences, e.g. [[1, 2, 3]]");
+    throw new TypeError(
+      `'sequences' of ${method}() must be an array of sequences, e.g. [[1, 2, 3]]`,
+    );
   }
   if (sequences.length === 0) {
-    throw new TypeError("'sequences' of map() is empty: give at least one sequence");
+    throw new TypeError(`'sequences' of ${method}() is empty: give at least one sequence`);
   }
   sequences.forEach((s, i) => {
     if (!Array.isArray(s) && !(ArrayBuffer.isView(s) && !(s instanceof DataView))) {
-      throw new TypeError(`'sequences[${i}]' of map() must be an array or a typed array`);
+      throw new TypeError(`'sequences[${i}]' of ${method}() must be an array or a typed array`);
     }
   });
   const n = sequences[0].length;
   const bad = sequences.findIndex((s) => s.length !== n);
   if (bad >= 0) {
     throw new RangeError(
-      `'sequences' of map() must have equal lengths: sequences[0] has ${n} items, ` +
+      `'sequences' of ${method}() must have equal lengths: sequences[0] has ${n} items, ` +
         `sequences[${bad}] has ${sequences[bad].length}`,
     );
   }
-  if (options === null || typeof options !== "object") {
-    throw new TypeError("'options' of mapWith() must be an object");
-  }
-  const { chunkSize, onProgress, signal } = options;
-  if (chunkSize !== undefined && (!Number.isInteger(chunkSize) || chunkSize < 1)) {
-    throw new RangeError(`'options.chunkSize' must be a positive integer, got ${chunkSize}`);
-  }
-  if (onProgress !== undefined && typeof onProgress !== "function") {
-    throw new TypeError("'options.onProgress' must be a function");
-  }
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError("'options.signal' must be an AbortSignal");
-  }
-  return { columns: sequences, n };
+  return sequences;
+}
+
+/** A chunk's slice of a column (a typed subarray is copied once, by the codec). */
+export function sliceOf(c: ArrayLike<unknown>, r: Range): unknown {
+  return Array.isArray(c) ? c.slice(r.start, r.end) : (c as Uint8Array).subarray(r.start, r.end);
 }
 
 /**
- * Runs a map: sends the chunks, gathers and orders the results.
+ * Runs `map`: every item once, results in input order.
  *
  * @throws {TypeError} If there are no sequences, a sequence is not an array,
  *   or a value cannot be sent.
  * @throws {RangeError} If the sequences differ in length.
  */
-export async function mapRequests(ctx: MapContext): Promise<unknown[]> {
-  const { columns, n } = validate(ctx);
-  const { chunkSize, onProgress, signal } = ctx.options;
-  signal?.throwIfAborted();
+export async function runMap(
+  core: PoolCore,
+  options: CallOptions,
+  task: unknown,
+  sequences: unknown,
+  args: unknown[],
+): Promise<unknown[]> {
+  core.checkOpen();
+  assertTask(task, "map");
+  const columns = checkSequences(sequences, "map");
+  options.signal?.throwIfAborted();
+  const n = columns[0].length;
   if (n === 0) return [];
-  columns.forEach((c, i) =>
-    Array.isArray(c) && walkValue(c, `sequences[${i}]`, ctx.hooks, new Map())
-  );
-  const extra = encode(ctx.args, "args", ctx.hooks).encoded;
+  const hooks = core.registry.hooks;
+  const walk = walkValue(columns, "sequences", hooks);
+  const extra = encode(args, "args", hooks).encoded;
+  const { chunkSize, onProgress } = options;
+  const ranges = chunkSize === undefined
+    ? chunkRanges(n, core.size).filter((r) => r.end > r.start)
+    : fixedChunks(n, chunkSize);
+  const chunks: Chunk[] = ranges.map((r, seq) => ({
+    seq,
+    first: r.start,
+    columns: columns.map((c) => sliceOf(c, r)),
+    walk,
+    worker: chunkSize === undefined ? seq : undefined,
+  }));
   const out = new Array(n);
   let done = 0;
-  const request = (worker: number, r: Range): Promise<Encoded> => {
-    const { encoded, fresh } = encode(columns.map((c) => sliceOf(c, r)), "sequences", ctx.hooks);
-    const message = {
-      type: "map",
-      module: ctx.task.module,
-      task: ctx.task.taskName,
-      columns: encoded,
-      extra,
-      first: r.start,
-    } as const;
-    return ctx.request(worker, message, fresh);
-  };
-  const place = (r: Range, answer: Encoded): void => {
-    const values = decode(answer) as unknown[];
-    for (let i = 0; i < values.length; i++) out[r.start + i] = values[i];
-    done += values.length;
-    onProgress?.(done, n);
-  };
-  let work: Promise<void>;
-  if (chunkSize === undefined) {
-    // pyMOR's split: chunk i to worker i; gather lists every failure.
-    const ranges = chunkRanges(n, ctx.size).filter((r) => r.end > r.start);
-    work = ctx.gather(ranges.map((r, w) => request(w, r).then((a) => (place(r, a), a))))
-      .then(() => {});
-  } else {
-    work = runBalanced(ctx, fixedChunks(n, chunkSize), request, place, signal);
-  }
-  if (!signal) {
-    await work;
-    return out;
-  }
-  work.catch(() => {});
-  const aborted = Promise.withResolvers<never>();
-  const onAbort = () => aborted.reject(signal.reason);
-  signal.addEventListener("abort", onAbort, { once: true });
+  const busy = new Set<number>();
+  const name = callName("map", task);
+  const call = callSignal(
+    options.timeout,
+    options.signal,
+    () => mapTimeout(name, busy, options.timeout!),
+  );
   try {
-    await Promise.race([work, aborted.promise]);
+    await runChunks({
+      workers: core.workers,
+      hooks,
+      task,
+      extra,
+      next: () => chunks.shift() ?? null,
+      deliver(chunk, values) {
+        for (let i = 0; i < values.length; i++) out[chunk.first + i] = values[i];
+        done += values.length;
+        onProgress?.(done, n);
+      },
+      window: Infinity,
+      depth: 2,
+      retries: options.retries ?? 0,
+      signal: call?.signal,
+      busy,
+    });
   } finally {
-    signal.removeEventListener("abort", onAbort);
+    call?.clear();
   }
   return out;
-}
-
-function sliceOf(c: ArrayLike<unknown>, r: Range): unknown {
-  // A typed subarray is copied once by the codec, into a buffer it may transfer.
-  return Array.isArray(c) ? c.slice(r.start, r.end) : (c as Uint8Array).subarray(r.start, r.end);
-}
-
-/**
- * Small chunks, two in flight per worker, each refilled as it finishes.
- * Failures of all chunks already sent are gathered; no new chunk is sent after one.
- */
-async function runBalanced(
-  ctx: MapContext,
-  ranges: Range[],
-  request: (worker: number, r: Range) => Promise<Encoded>,
-  place: (r: Range, answer: Encoded) => void,
-  signal?: AbortSignal,
-): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const sent: Promise<Encoded>[] = [];
-  const lane = async (worker: number): Promise<void> => {
-    while (next < ranges.length && !failed && !signal?.aborted) {
-      const r = ranges[next++];
-      const answer = request(worker, r);
-      sent.push(answer);
-      try {
-        place(r, await answer);
-      } catch {
-        failed = true;
-      }
-    }
-  };
-  const lanes: Promise<void>[] = [];
-  for (let depth = 0; depth < 2; depth++) {
-    for (let w = 0; w < ctx.size; w++) lanes.push(lane(w));
-  }
-  await Promise.all(lanes);
-  if (failed) await ctx.gather(sent);
-  signal?.throwIfAborted();
 }

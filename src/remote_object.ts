@@ -62,6 +62,12 @@ export interface HandleOwner {
   release(entry: RemoteEntry): Promise<void>;
 }
 
+let stateOf: (handle: RemoteObject<unknown>) => {
+  owner: HandleOwner;
+  entry: RemoteEntry;
+  removed: boolean;
+};
+
 /**
  * A handle to a value stored on every worker of a pool, made by
  * `pool.push()`, `pool.scatterList()` or `pool.scatterArray()`. Pass it
@@ -123,12 +129,20 @@ export class RemoteObject<T = unknown> {
     return this.remove();
   }
 
-  /** @internal Pool-side state of a handle (for the pool and the codec). */
-  static inspect(handle: RemoteObject<unknown>): {
-    owner: HandleOwner;
-    entry: RemoteEntry;
-    removed: boolean;
-  } {
-    return { owner: handle.#owner, entry: handle.#entry, removed: handle.#removed };
+  static {
+    stateOf = (handle) => ({
+      owner: handle.#owner,
+      entry: handle.#entry,
+      removed: handle.#removed,
+    });
   }
+}
+
+/** Pool-side state of a handle, for the handle registry (not exported from `mod.ts`). */
+export function handleState(handle: RemoteObject<unknown>): {
+  owner: HandleOwner;
+  entry: RemoteEntry;
+  removed: boolean;
+} {
+  return stateOf(handle);
 }

@@ -289,6 +289,8 @@ export interface ConnectOptions {
 export interface Adapter {
   /** A short name, e.g. `"deno-worker"`. */
   readonly name: string;
+  /** The `createPool` option keys this adapter reads besides the core ones. */
+  readonly optionKeys?: readonly string[];
   /** Starts or claims `workers` workers. */
   connect(options: ConnectOptions): Promise<Transport>;
 }

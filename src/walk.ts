@@ -1,10 +1,12 @@
 /**
- * The walk that every outgoing value takes before it is encoded: it refuses
- * what cannot be sent (naming where it sits), resolves remote handles and
- * pushed immutables, and tells whether plain JSON is enough.
+ * The walk that every outgoing value takes, once, before it is encoded: it
+ * refuses what cannot be sent (naming where it sits), resolves remote handles
+ * and pushed immutables, and tells the codec what the value needs.
  *
  * @module
  */
+import { isRegistered } from "./classes.ts";
+import { describe } from "./describe.ts";
 import { RemoteObject } from "./remote_object.ts";
 
 /** How the walk treats handles and immutables; supplied by the pool. */
@@ -15,13 +17,24 @@ export interface ValueHooks {
   refOf?(value: object): number | undefined;
 }
 
-// deno-lint-ignore no-explicit-any
-type Ctor = abstract new (...args: any[]) => unknown;
+/** What the walk found, for the codec. */
+export interface WalkResult {
+  /** Objects to send as references (handles, pushed immutables), and their ids. */
+  refs: Map<object, number>;
+  /** True if the value needs superjson (anything beyond plain JSON). */
+  special: boolean;
+  /** True if an object has a key superjson refuses (`constructor`, ...): escape them. */
+  escape: boolean;
+  /** The longest plain array seen, for the message when JSON runs out of room. */
+  longest: { path: string; length: number } | null;
+}
 
-/** Classes registered with `registerClass`, by id and as a set. */
-export const classById: Map<string, Ctor> = new Map();
-/** The registered classes. */
-export const registeredClasses: Set<unknown> = new Set();
+/** Values nested deeper than this are refused (JSON and superjson recurse). */
+export const MAX_DEPTH = 1_000;
+/** Keys superjson refuses; the codec escapes them so that they travel. */
+export const RISKY_KEY: RegExp = /^~*(?:__proto__|constructor|prototype)$/;
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+const BIG_ARRAY = 1_000_000;
 
 /** True for a SharedArrayBuffer (false where the runtime has none). */
 export function isShared(v: unknown): v is SharedArrayBuffer {
@@ -34,7 +47,31 @@ export function isBinary(v: unknown): boolean {
     (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || isShared(v));
 }
 
-const IDENT = /^[A-Za-z_$][\w$]*$/;
+/** True if `buffer` was transferred or otherwise detached. */
+export function isDetached(buffer: ArrayBufferLike): boolean {
+  const flag = (buffer as { detached?: boolean }).detached;
+  if (flag !== undefined) return flag;
+  if (buffer.byteLength !== 0 || isShared(buffer)) return false;
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+type Key = string | number | { label: string };
+
+function formatPath(root: string, keys: readonly Key[], offset = 0): string {
+  let out = root;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (typeof k === "number") out += `[${i === 1 ? k + offset : k}]`;
+    else if (typeof k === "object") out += k.label;
+    else out += IDENT.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
+  }
+  return out;
+}
 
 /**
  * Walks `value`, refusing what cannot be sent.
@@ -42,22 +79,28 @@ const IDENT = /^[A-Za-z_$][\w$]*$/;
  * @param value The value.
  * @param root Its name in messages, e.g. `"args"`.
  * @param hooks Handle and immutable treatment.
- * @param refs Filled with the objects to send as references, and their ids.
- * @returns True if the value needs superjson (anything beyond plain JSON).
+ * @param offset Added to second-level indices in messages (a map chunk's first item).
+ * @returns What the codec needs to know.
  * @throws {TypeError} Naming the path of the first value that cannot be sent.
+ * @throws {RangeError} If the value is nested deeper than {@linkcode MAX_DEPTH}.
  */
 export function walkValue(
   value: unknown,
   root: string,
   hooks: ValueHooks,
-  refs: Map<object, number>,
-): boolean {
-  const path: string[] = [root];
+  offset = 0,
+): WalkResult {
+  const keys: Key[] = [];
   const seen = new Set<object>();
-  let special = false;
-  const at = (): string => path.join("");
+  const result: WalkResult = { refs: new Map(), special: false, escape: false, longest: null };
+  const at = (): string => formatPath(root, keys, offset);
   const fail = (what: string): never => {
     throw new TypeError(`${at()} ${what} and cannot be sent to a worker`);
+  };
+  const child = (key: Key, v: unknown): void => {
+    keys.push(key);
+    visit(v);
+    keys.pop();
   };
 
   const visit = (v: unknown): void => {
@@ -66,79 +109,83 @@ export function walkValue(
       case "boolean":
         return;
       case "number":
-        if (!Number.isFinite(v) || Object.is(v, -0)) special = true;
+        if (!Number.isFinite(v) || Object.is(v, -0)) result.special = true;
         return;
       case "undefined":
       case "bigint":
-        special = true;
+        result.special = true;
         return;
       case "function":
-        return fail(`is a function${v.name ? ` (${v.name})` : ""}`);
+        return fail(`is ${describe(v)}`);
       case "symbol":
-        return fail(`is a symbol (${String(v.description)})`);
+        return fail(`is ${describe(v)}`);
     }
     if (v === null) return;
     const o = v as object;
     if (seen.has(o)) {
-      special = true; // shared reference or cycle: superjson restores identity
+      result.special = true; // shared reference or cycle: superjson restores identity
       return;
+    }
+    if (keys.length >= MAX_DEPTH) {
+      throw new RangeError(
+        `${formatPath(root, keys.slice(0, 1))} is nested more than ${MAX_DEPTH} levels deep ` +
+          "and cannot be sent to a worker; flatten it (e.g. an array of nodes with indices)",
+      );
     }
     seen.add(o);
     if (o instanceof RemoteObject) {
       if (!hooks.handle) return fail("is a remote object handle, which only a pool can send");
-      refs.set(o, hooks.handle(o, at()));
-      special = true;
+      result.refs.set(o, hooks.handle(o, at()));
+      result.special = true;
       return;
     }
     const ref = hooks.refOf?.(o);
     if (ref !== undefined) {
-      refs.set(o, ref);
-      special = true;
+      result.refs.set(o, ref);
+      result.special = true;
       return;
     }
     if (Array.isArray(o)) {
-      for (let i = 0; i < o.length; i++) {
-        path.push(`[${i}]`);
-        visit(o[i]);
-        path.pop();
+      if (o.length >= BIG_ARRAY && o.length > (result.longest?.length ?? 0)) {
+        result.longest = { path: at(), length: o.length };
       }
+      for (let i = 0; i < o.length; i++) child(i, o[i]);
       return;
     }
     const proto = Object.getPrototypeOf(o);
     if (proto === Object.prototype || proto === null) return visitFields(o);
-    special = true;
-    if (isBinary(o) || o instanceof Date || o instanceof RegExp || o instanceof URL) return;
+    result.special = true;
+    if (isBinary(o)) {
+      const buffer = ArrayBuffer.isView(o) ? o.buffer : o as ArrayBufferLike;
+      if (isDetached(buffer)) {
+        return fail(
+          `is ${describe(o).replace("an instance of ", "a ")} whose buffer was detached ` +
+            "(transferred, or consumed by scatterArray with copy: false)",
+        );
+      }
+      return;
+    }
+    if (o instanceof Date || o instanceof RegExp || o instanceof URL) return;
     if (o instanceof Map) {
       let i = 0;
       for (const [k, x] of o) {
-        path.push(`.<key ${i}>`);
-        visit(k);
-        path.pop();
-        path.push(`.get(${typeof k === "string" ? JSON.stringify(k) : `<key ${i}>`})`);
-        visit(x);
-        path.pop();
+        child({ label: `.<key ${i}>` }, k);
+        const label = typeof k === "string" ? JSON.stringify(k) : `<key ${i}>`;
+        child({ label: `.get(${label})` }, x);
         i++;
       }
       return;
     }
     if (o instanceof Set) {
       let i = 0;
-      for (const x of o) {
-        path.push(`.<item ${i++}>`);
-        visit(x);
-        path.pop();
-      }
+      for (const x of o) child({ label: `.<item ${i++}>` }, x);
       return;
     }
     if (o instanceof Error) {
-      if ("cause" in o) {
-        path.push(".cause");
-        visit(o.cause);
-        path.pop();
-      }
+      if ("cause" in o) child("cause", o.cause);
       return;
     }
-    if (registeredClasses.has(o.constructor)) return visitFields(o);
+    if (isRegistered(o.constructor)) return visitFields(o);
     if (o instanceof Promise) return fail("is a Promise (await it first)");
     if (o instanceof WeakMap || o instanceof WeakSet || o instanceof WeakRef) {
       return fail(`is a ${o.constructor.name}`);
@@ -154,12 +201,11 @@ export function walkValue(
 
   const visitFields = (o: object): void => {
     for (const k of Object.keys(o)) {
-      path.push(IDENT.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`);
-      visit((o as Record<string, unknown>)[k]);
-      path.pop();
+      if (RISKY_KEY.test(k)) result.escape = true;
+      child(k, (o as Record<string, unknown>)[k]);
     }
   };
 
   visit(value);
-  return special;
+  return result;
 }

@@ -13,9 +13,9 @@ import {
   type EncodeResult,
   loadCodec,
 } from "./codec.ts";
-import { setWorkerContext, type WorkerContext } from "./context.ts";
+import { itemSeed, setWorkerContext, type WorkerContext } from "./context.ts";
 import { errorToData } from "./errors.ts";
-import { lookupTask } from "./tasks.ts";
+import { definedHere, lookupTask } from "./tasks.ts";
 import type { CancelMessage, FromWorker, ToWorker } from "./transport.ts";
 
 /**
@@ -82,7 +82,10 @@ export class WorkerRuntime {
   #post: WorkerRuntimeOptions["post"];
   #allow: readonly string[];
   #context: WorkerContext | null = null;
+  #poolSeed = 0;
   #cancelled = new Set<number>();
+  #dead = false;
+  #killed = Promise.withResolvers<void>();
   #deref = (id: number): unknown => {
     if (!this.store.has(id)) {
       throw new Error(
@@ -108,18 +111,35 @@ export class WorkerRuntime {
       this.#cancelled.add(message.id);
       return;
     }
-    chain = chain.then(() => this.#handle(message));
+    if (this.#dead) return;
+    chain = chain.then(() => Promise.race([this.#handle(message), this.#killed.promise]));
+  }
+
+  /**
+   * Ends this runtime (a simulated worker being replaced): its running task
+   * is abandoned (whatever it does later is dropped), the calls of other
+   * runtimes in this thread go on, and nothing more is posted.
+   */
+  terminate(): void {
+    this.#dead = true;
+    this.store.clear();
+    this.#killed.resolve();
+  }
+
+  #send(message: FromWorker, transfer?: Transferable[]): void {
+    if (!this.#dead) this.#post(message, transfer);
   }
 
   async #handle(msg: Exclude<ToWorker, CancelMessage>): Promise<void> {
     if (msg.type === "init") {
       this.#context = Object.freeze({ index: msg.index, size: msg.size, seed: msg.seed });
+      this.#poolSeed = msg.poolSeed;
       try {
         for (const m of msg.modules) await this.#import(m);
-        this.#post({ type: "ready" });
+        this.#send({ type: "ready" });
         loadCodec().catch(() => {}); // in the background; requests wait for it below
       } catch (e) {
-        this.#post({ type: "fail", error: errorToData(e) });
+        this.#send({ type: "fail", error: errorToData(e) });
       }
       return;
     }
@@ -136,7 +156,12 @@ export class WorkerRuntime {
           break;
         }
         case "map":
-          result = await this.#map(await this.#task(msg.module, msg.task), msg.columns, msg.extra);
+          result = await this.#map(
+            await this.#task(msg.module, msg.task),
+            msg.columns,
+            msg.extra,
+            msg.first,
+          );
           break;
         case "put":
           this.store.set(msg.object, decode(msg.value, { deref: this.#deref }));
@@ -154,29 +179,37 @@ export class WorkerRuntime {
       const { encoded, fresh } = result === undefined
         ? (UNDEFINED ??= encode(undefined, "result"))
         : encode(result, "result");
-      this.#post({ type: "ok", id: msg.id, value: encoded }, fresh);
+      this.#send({ type: "ok", id: msg.id, value: encoded }, fresh);
     } catch (e) {
-      this.#post({ type: "err", id: msg.id, error: errorToData(e) });
+      this.#send({ type: "err", id: msg.id, error: errorToData(e) });
     } finally {
       setWorkerContext(null);
     }
   }
 
-  async #map(fn: (...args: unknown[]) => unknown, a: Encoded, x: Encoded): Promise<unknown[]> {
+  async #map(
+    fn: (...args: unknown[]) => unknown,
+    a: Encoded,
+    x: Encoded,
+    first: number,
+  ): Promise<unknown[]> {
     const columns = decode(a, { deref: this.#deref }) as ArrayLike<unknown>[];
     const extra = decode(x, { deref: this.#deref }) as unknown[];
     const n = columns[0].length;
     const out = new Array(n);
     const args = new Array(columns.length + extra.length);
     for (let k = 0; k < extra.length; k++) args[columns.length + k] = extra[k];
+    const base = this.#context!;
     for (let i = 0; i < n; i++) {
       for (let c = 0; c < columns.length; c++) args[c] = columns[c][i];
+      const item = first + i;
+      setWorkerContext({ ...base, item, itemSeed: itemSeed(this.#poolSeed, item) });
       try {
         let r = fn(...args);
         if (r instanceof Promise) r = await r;
         out[i] = r;
       } catch (e) {
-        if (e instanceof Error) e.message = `item ${i} of this chunk: ${e.message}`;
+        if (e instanceof Error) e.message = `item ${item}: ${e.message}`;
         throw e;
       }
     }
@@ -194,6 +227,19 @@ export class WorkerRuntime {
       );
     }
     let p = modules.get(url);
+    if (!p && definedHere(url)) {
+      // Its tasks are defined in this thread (in-process workers). If it is the
+      // module that runs the pool, importing it waits on itself for ever: after a
+      // grace period without an answer, go on with the tasks already defined.
+      const imported = import(url).catch((e) => {
+        throw new Error(`cannot import task module ${url}: ${e?.message ?? e}`, { cause: e });
+      });
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const grace = new Promise((resolve) => (timer = setTimeout(resolve, SELF_IMPORT_GRACE_MS)));
+      p = Promise.race([imported, grace]).finally(() => clearTimeout(timer));
+      imported.catch(() => {});
+      modules.set(url, p);
+    }
     if (!p) {
       p = import(url).catch((e) => {
         modules.delete(url);
@@ -218,3 +264,4 @@ export class WorkerRuntime {
 }
 
 let UNDEFINED: EncodeResult | null = null;
+const SELF_IMPORT_GRACE_MS = 100;

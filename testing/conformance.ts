@@ -383,6 +383,7 @@ export function runConformance(options: ConformanceOptions): void {
       const already = AbortSignal.abort(new Error("before start"));
       await assert.rejects(pool.mapWith({ signal: already })(tasks.add, [[1]], 1), /before start/);
       await assert.rejects(pool.mapWith({ chunkSize: 0 })(tasks.add, [[1]], 1), RangeError);
+      await assert.rejects(pool.with({ timeout: -1 }).apply(tasks.add, 1, 1), /'options.timeout'/);
       assert.deepEqual(await pool.map(tasks.add, [[1]], 1), [2], "the pool still works");
     });
 

@@ -9,8 +9,10 @@ test("createPool() rejects bad options with errors naming them", async () => {
     [{ workers: "2" }, TypeError, /'workers' must be a number/],
     [{ adapter: "carrier-pigeon" }, TypeError, /'adapter' must be one of "in-process"/],
     [{ adapter: { name: "x" } }, TypeError, /'adapter' object must have a name and a connect/],
-    [{ seed: NaN }, TypeError, /'seed' must be a finite number/],
-    [{ modules: ["not a url"] }, TypeError, /'modules' must be an array of module URLs/],
+    [{ seed: NaN }, RangeError, /'seed' must be finite, got NaN/],
+    [{ seed: "1" }, TypeError, /'seed' must be a number, got "1"/],
+    [{ modules: ["not a url"] }, TypeError, /'modules\[0\]' must be a module URL, got "not a url"/],
+    [{ modules: "x" }, TypeError, /'modules' must be an array of module URLs/],
     [5, TypeError, /'options' must be an object/],
   ];
   for (const [options, type, message] of cases) {

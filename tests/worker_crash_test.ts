@@ -72,7 +72,8 @@ describe("worker crashes", () => {
       { timeout: 60_000, skip: kind.skip },
       async () => {
         const { adapter, transport } = await killableAdapter();
-        await using pool = await createPool({ adapter, workers: 2 });
+        // restore: false, so that the handle's data is lost with the worker (tested below).
+        await using pool = await createPool({ adapter, workers: 2, restore: false });
         const model = await pool.push({ weights: [1, 2, 3] });
         assert.deepEqual(await pool.apply(tasks.ping), [0, 1]); // tasks loaded on both
 
@@ -114,20 +115,25 @@ describe("worker crashes", () => {
     assert.equal(await pool.applyOnly(tasks.echo, 1, "third life"), "third life");
   });
 
-  test("a worker that crashes while idle is respawned and its handles say so", {
-    timeout: 60_000,
-  }, async () => {
-    await using pool = await createPool({ adapter: await workerAdapter(), workers: 2 });
-    const model = await pool.push({ weights: [1, 2, 3] });
-    assert.equal(await pool.applyOnly(tasks.throwAfter, 0, 20, "crash while idle"), undefined);
-    await sleep(300);
-    const lost = await settle(pool.apply(tasks.echo, model));
-    assert.ok(lost.error instanceof WorkerCrashedError, String(lost.error));
-    assert.match(lost.error.message, /lost when worker 0 crashed: .*crash while idle/);
-    const next = await settle(pool.apply(tasks.ping));
-    assert.deepEqual(next.value, [0, 1]);
-    assert.ok(next.ms < START_BOUND_MS, `answered after ${next.ms} ms`);
-  });
+  test(
+    "a worker that crashes while idle is respawned and, with restore: false, its handles say so",
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const adapter = await workerAdapter();
+      await using pool = await createPool({ adapter, workers: 2, restore: false });
+      const model = await pool.push({ weights: [1, 2, 3] });
+      assert.equal(await pool.applyOnly(tasks.throwAfter, 0, 20, "crash while idle"), undefined);
+      await sleep(300);
+      const lost = await settle(pool.apply(tasks.echo, model));
+      assert.ok(lost.error instanceof WorkerCrashedError, String(lost.error));
+      assert.match(lost.error.message, /lost when worker 0 crashed: .*crash while idle/);
+      const next = await settle(pool.apply(tasks.ping));
+      assert.deepEqual(next.value, [0, 1]);
+      assert.ok(next.ms < START_BOUND_MS, `answered after ${next.ms} ms`);
+    },
+  );
 
   test("apply() rejects with WorkerCrashedError when one worker dies mid-call", {
     timeout: 60_000,
@@ -144,11 +150,11 @@ describe("worker crashes", () => {
     assert.deepEqual(await pool.apply(tasks.ping), [0, 1, 2]);
   });
 
-  test("apply() on a handle whose data was on a dead worker rejects and says so", {
+  test("apply() on a handle whose data was on a dead worker rejects and says so (restore: false)", {
     timeout: 60_000,
   }, async () => {
     const { adapter, transport } = await killableAdapter();
-    await using pool = await createPool({ adapter, workers: 2 });
+    await using pool = await createPool({ adapter, workers: 2, restore: false });
     const model = await pool.push({ weights: [1, 2, 3] });
     const rows = await pool.scatterList([1, 2, 3, 4]);
     assert.deepEqual(await pool.apply(tasks.echo, rows), [[1, 2], [3, 4]]);

@@ -47,7 +47,11 @@ describe("worker zero-copy", () => {
     timeout: 60_000,
   }, async () => {
     const puts: Transferred[] = [];
-    await using pool = await createPool({ adapter: await recordingAdapter(puts), workers: 3 });
+    await using pool = await createPool({
+      adapter: await recordingAdapter(puts),
+      workers: 3,
+      restore: false,
+    });
     const source = new Float64Array(range(12)); // 4 rows of 3: 2, 2 and 0 rows per worker
     const scattered = await pool.scatterArray(source, { copy: false, rowLength: 3 });
     assert.equal(source.byteLength, 0);

@@ -1,0 +1,120 @@
+/**
+ * Calls over the workers: call options, one request with its deadline and
+ * retries, and gathering one answer per worker into one result or one error.
+ *
+ * @module
+ */
+import type { Encoded } from "./codec.ts";
+import { callSignal } from "./deadline.ts";
+import { RemoteError, TimeoutError, WorkerCrashedError } from "./errors.ts";
+import { Failure, type Outgoing, type Workers } from "./workers.ts";
+
+/**
+ * Options a call can carry, from `pool.with(options)` (and the pool's
+ * `callTimeout`).
+ *
+ * @example
+ * ```ts
+ * import { type CallOptions, createPool, defineTasks } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * export const tasks = defineTasks(import.meta.url, { square: (x: number): number => x * x });
+ * await using pool = await createPool({ adapter: "in-process", workers: 2 });
+ * const seen: number[] = [];
+ * const options: CallOptions = {
+ *   timeout: 5_000,
+ *   signal: new AbortController().signal,
+ *   retries: 1,
+ *   chunkSize: 2,
+ *   onProgress: (done) => seen.push(done),
+ * };
+ * assert.deepEqual(await pool.with(options).map(tasks.square, [[1, 2, 3]]), [1, 4, 9]);
+ * assert.deepEqual(seen, [2, 3]);
+ * ```
+ */
+export interface CallOptions {
+  /** Milliseconds each call may take; past it, it rejects with a `TimeoutError`. */
+  timeout?: number;
+  /** Aborts calls: they reject with the signal's `reason`. */
+  signal?: AbortSignal;
+  /**
+   * Runs a call again, up to this many times, when its worker crashed or was
+   * replaced after a deadline (default 0: tasks need not be idempotent).
+   */
+  retries?: number;
+  /** `map`/`imap*`: chunks of at most this many items, each to an idle worker. */
+  chunkSize?: number;
+  /** `map`/`imap*`: called with the items done and the total (`undefined` while unknown). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The name of a call for messages, e.g. `applyOnly(step)`. */
+export function callName(method: string, task?: { taskName: string }): string {
+  return task ? `${method}(${task.taskName})` : `${method}()`;
+}
+
+/**
+ * One request to one worker with the call's deadline, signal and retries. A
+ * deadline applies to each attempt; a crash or a deadline is retried on the
+ * worker's replacement, an abort or a task's own error never.
+ */
+export async function attempt(
+  workers: Workers,
+  worker: number,
+  out: Outgoing,
+  options: CallOptions,
+  name: string,
+): Promise<Encoded> {
+  const retries = options.retries ?? 0;
+  for (let n = 0;; n++) {
+    const call = callSignal(
+      options.timeout,
+      options.signal,
+      () => new TimeoutError(name, [worker], options.timeout!),
+    );
+    try {
+      return await workers.request(worker, out, call?.signal);
+    } catch (e) {
+      const retryable = e instanceof WorkerCrashedError ||
+        (e instanceof TimeoutError && !options.signal?.aborted);
+      if (!retryable || n >= retries || workers.closed || workers.isDead(worker)) throw e;
+      if (out.transfer?.length && out.rebuild) out = out.rebuild();
+    } finally {
+      call?.clear();
+    }
+  }
+}
+
+/**
+ * Waits for one request per worker and returns the answers in worker order;
+ * throws one error for all failures: a crash or a closed pool first, then the
+ * deadlines (all workers named), then the tasks' errors (lowest worker first).
+ */
+export async function gather(requests: Promise<Encoded>[]): Promise<Encoded[]> {
+  const settled = await Promise.allSettled(requests);
+  const values: Encoded[] = [];
+  const failures: Failure[] = [];
+  const timeouts: TimeoutError[] = [];
+  let other: unknown;
+  for (const s of settled) {
+    if (s.status === "fulfilled") values.push(s.value);
+    else if (s.reason instanceof Failure) failures.push(s.reason);
+    else if (s.reason instanceof TimeoutError) timeouts.push(s.reason);
+    else other ??= s.reason;
+  }
+  if (other !== undefined) throw other;
+  if (timeouts.length === 1) throw timeouts[0];
+  if (timeouts.length > 1) {
+    const workers = timeouts.flatMap((t) => t.workers).sort((a, b) => a - b);
+    throw new TimeoutError(timeouts[0].call, workers, timeouts[0].timeout);
+  }
+  if (failures.length > 0) throw toRemoteError(failures);
+  return values;
+}
+
+/** The error of a call whose task threw on one or more workers. */
+export function toRemoteError(failures: Failure[]): RemoteError {
+  failures.sort((a, b) => a.worker - b.worker);
+  const rest = failures.slice(1).map((f) => new RemoteError(f.worker, f.data));
+  return new RemoteError(failures[0].worker, failures[0].data, rest);
+}

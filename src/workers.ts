@@ -1,0 +1,405 @@
+/**
+ * The workers of a pool: slots, start-up handshake, request ids and pending
+ * calls, per-worker FIFO queues, the backlog of calls made while a worker
+ * starts, crashes and the crash window, replacement after a crash or an
+ * abandoned task (with the pool's data replayed first), and closing.
+ *
+ * @module
+ */
+import type { Encoded } from "./codec.ts";
+import { deadline } from "./deadline.ts";
+import { type ErrorData, PoolClosedError, WorkerCrashedError } from "./errors.ts";
+import type { FromWorker, Request, ToWorker, Transport } from "./transport.ts";
+
+/** A failure of one request on one worker: the task threw. */
+export class Failure {
+  /** The worker. */
+  readonly worker: number;
+  /** The error as the worker sent it. */
+  readonly data: ErrorData;
+  /** @param worker The worker. @param data The error. */
+  constructor(worker: number, data: ErrorData) {
+    this.worker = worker;
+    this.data = data;
+  }
+}
+
+/** A request as the pool hands it over: message, transfer list, and how to rebuild it. */
+export interface Outgoing {
+  /** The message, without its id. */
+  message: Request;
+  /** Buffers to transfer; the message cannot be sent twice unless `rebuild` is given. */
+  transfer?: Transferable[];
+  /** Builds the message again (for a resend after its buffers were transferred). */
+  rebuild?: () => Outgoing;
+}
+
+interface Pending {
+  id: number;
+  worker: number;
+  out: Outgoing;
+  sent: boolean;
+  resolve(value: Encoded): void;
+  reject(reason: unknown): void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+  stop?: AbortSignal;
+  onStop?: () => void;
+}
+
+interface Slot {
+  state: "starting" | "up" | "dead";
+  everUp: boolean;
+  crashes: number[];
+  queue: number[];
+  backlog: number[];
+  ready: PromiseWithResolvers<void>;
+  death?: Error;
+}
+
+/** What the workers need from the pool. */
+export interface WorkersHooks {
+  /** The `init` message of worker `index`. */
+  init(index: number): ToWorker;
+  /** Values to put on a fresh replacement of worker `index` before anything else. */
+  restore(index: number): { id: number; value: Encoded }[];
+  /** A restore put failed: the value is lost on that worker. */
+  restoreFailed(id: number, worker: number, message: string): void;
+  /** Worker `index` died and its data is gone (no restore). */
+  lost(index: number, message: string): void;
+}
+
+/** A worker that crashes more often than this within the window stays dead. */
+export const MAX_CRASHES = 5;
+const CRASH_WINDOW_MS = 60_000;
+
+/** The workers of one pool, over one transport. */
+export class Workers {
+  /** The number of workers. */
+  readonly size: number;
+  #transport!: Transport;
+  #hooks: WorkersHooks;
+  #slots: Slot[];
+  #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #closed: Promise<void> | null = null;
+
+  /** @param size Number of workers. @param hooks What the pool supplies. */
+  constructor(size: number, hooks: WorkersHooks) {
+    this.size = size;
+    this.#hooks = hooks;
+    this.#slots = Array.from({ length: size }, () => newSlot());
+  }
+
+  /** Takes the transport and starts every worker; resolves once all are ready. */
+  async start(transport: Transport, timeout: number): Promise<void> {
+    this.#transport = transport;
+    for (let i = 0; i < this.size; i++) this.#init(i);
+    await deadline(Promise.all(this.#slots.map((s) => s.ready.promise)), timeout, () => {
+      const waiting = this.#slots.flatMap((s, i) => s.state === "starting" ? [i] : []);
+      return new Error(`workers ${waiting.join(", ")} were not ready after ${timeout} ms`);
+    });
+  }
+
+  /** A fresh id, shared by requests and remote values. */
+  nextId(): number {
+    return this.#nextId++;
+  }
+
+  /** Requests not answered yet. */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#closed !== null;
+  }
+
+  /** True if worker `index` is dead for good (until `revive`). */
+  isDead(index: number): boolean {
+    return this.#slots[index].state === "dead";
+  }
+
+  /** Indices of the workers that are up or starting. */
+  live(): number[] {
+    return this.#slots.flatMap((s, i) => s.state === "dead" ? [] : [i]);
+  }
+
+  /** Handles a message from the transport. */
+  onMessage(worker: number, msg: FromWorker): void {
+    const slot = this.#slots[worker];
+    if (!slot || this.#closed || typeof msg !== "object" || msg === null) return;
+    if (msg.type === "ready") return this.#up(worker);
+    if (msg.type === "fail") {
+      const error = new Error(`worker ${worker} failed to start: ${msg.error.message}`);
+      this.#kill(worker, error);
+      return;
+    }
+    const i = slot.queue.indexOf(msg.id);
+    if (i >= 0) slot.queue.splice(i, 1);
+    const p = this.#pending.get(msg.id);
+    if (!p || p.worker !== worker || !p.sent) return;
+    if (msg.type === "ok") this.#settle(p, null, msg.value);
+    else if (msg.type === "err") this.#settle(p, new Failure(worker, msg.error));
+  }
+
+  /** Handles a worker's exit: its calls reject, and it is replaced (within limits). */
+  onExit(worker: number, reason: Error): void {
+    const slot = this.#slots[worker];
+    if (this.#closed || !slot || slot.state === "dead") return;
+    const crash = new WorkerCrashedError(worker, `worker ${worker} crashed: ${reason.message}`, {
+      cause: reason,
+    });
+    const now = Date.now();
+    slot.crashes = [...slot.crashes.filter((t) => t > now - CRASH_WINDOW_MS), now];
+    this.#failAll(worker, crash);
+    this.#hooks.lost(worker, crash.message);
+    if (!slot.everUp || !this.#transport.restart) return this.#kill(worker, crash);
+    if (slot.crashes.length > MAX_CRASHES) {
+      return this.#kill(
+        worker,
+        new WorkerCrashedError(
+          worker,
+          `worker ${worker} crashed ${slot.crashes.length} times in ${CRASH_WINDOW_MS / 1000} s ` +
+            `and is not restarted again (pool.revive(${worker}) brings it back); ` +
+            `last: ${reason.message}`,
+          { cause: reason },
+        ),
+      );
+    }
+    this.#replace(worker);
+  }
+
+  /**
+   * Sends one request to one worker; resolves with its encoded answer. If
+   * `signal` aborts first, the request is given up: dropped if it waits in a
+   * queue, or, if the worker is running it, the worker is replaced. If `stop`
+   * aborts, the request is dropped if it waits, and otherwise left to finish
+   * with its answer ignored.
+   */
+  request(
+    worker: number,
+    out: Outgoing,
+    signal?: AbortSignal,
+    stop?: AbortSignal,
+  ): Promise<Encoded> {
+    if (this.#closed) return Promise.reject(new PoolClosedError());
+    const slot = this.#slots[worker];
+    if (slot.state === "dead") {
+      const death = slot.death;
+      return Promise.reject(
+        new WorkerCrashedError(worker, `worker ${worker} is dead: ${death?.message}`, {
+          cause: death,
+        }),
+      );
+    }
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const { promise, resolve, reject } = Promise.withResolvers<Encoded>();
+    const p: Pending = {
+      id: this.#nextId++,
+      worker,
+      out,
+      sent: false,
+      resolve,
+      reject,
+      signal,
+      stop,
+    };
+    this.#pending.set(p.id, p);
+    if (signal) {
+      p.onAbort = () => this.#abandon(p, signal.reason, false);
+      signal.addEventListener("abort", p.onAbort, { once: true });
+    }
+    if (stop) {
+      p.onStop = () => this.#abandon(p, stop.reason, true);
+      stop.addEventListener("abort", p.onStop, { once: true });
+    }
+    if (slot.state === "starting") slot.backlog.push(p.id);
+    else this.#send(p);
+    return promise;
+  }
+
+  /** Brings dead workers (all, or `worker`) back; resolves once they are ready. */
+  async revive(worker?: number): Promise<void> {
+    if (this.#closed) throw new PoolClosedError();
+    const indices = worker === undefined ? this.#slots.map((_, i) => i) : [worker];
+    const waits: Promise<void>[] = [];
+    for (const i of indices) {
+      const slot = this.#slots[i];
+      if (slot.state === "dead") {
+        if (!this.#transport.restart) {
+          throw new WorkerCrashedError(i, `worker ${i} cannot be restarted on this transport`);
+        }
+        slot.crashes = [];
+        slot.everUp = true;
+        this.#replace(i);
+      }
+      waits.push(slot.ready.promise);
+    }
+    await Promise.all(waits);
+  }
+
+  /** Rejects everything pending and stops the transport. Idempotent. */
+  close(): Promise<void> {
+    if (this.#closed) return this.#closed;
+    const error = new PoolClosedError("the pool was closed while the call was pending");
+    for (const p of [...this.#pending.values()]) this.#settle(p, error);
+    for (const slot of this.#slots) {
+      slot.backlog.length = 0;
+      slot.queue.length = 0;
+      slot.ready.reject(error);
+    }
+    this.#closed = (this.#transport?.close() ?? Promise.resolve()).catch(() => {});
+    return this.#closed;
+  }
+
+  #init(worker: number): void {
+    try {
+      this.#transport.send(worker, this.#hooks.init(worker));
+    } catch (e) {
+      this.#kill(
+        worker,
+        new WorkerCrashedError(worker, `worker ${worker} could not start`, {
+          cause: e,
+        }),
+      );
+    }
+  }
+
+  #up(worker: number): void {
+    const slot = this.#slots[worker];
+    if (slot.state !== "starting") return;
+    slot.state = "up";
+    const restoring = slot.everUp;
+    slot.everUp = true;
+    if (restoring) {
+      // Self-healing: the pool's data goes back first, then what waited.
+      for (const { id, value } of this.#hooks.restore(worker)) {
+        const put: Outgoing = { message: { type: "put", object: id, value } };
+        const p = this.#internal(worker, put);
+        p.then(
+          undefined,
+          (e) =>
+            this.#hooks.restoreFailed(
+              id,
+              worker,
+              `worker ${worker} was replaced and ` +
+                `restoring it failed: ${e instanceof Failure ? e.data.message : e?.message ?? e}`,
+            ),
+        );
+      }
+    }
+    for (const id of slot.backlog.splice(0)) {
+      const p = this.#pending.get(id);
+      if (p) this.#send(p);
+    }
+    slot.ready.resolve();
+  }
+
+  #internal(worker: number, out: Outgoing): Promise<Encoded> {
+    const { promise, resolve, reject } = Promise.withResolvers<Encoded>();
+    const p: Pending = { id: this.#nextId++, worker, out, sent: false, resolve, reject };
+    this.#pending.set(p.id, p);
+    this.#send(p);
+    promise.catch(() => {});
+    return promise;
+  }
+
+  #send(p: Pending): void {
+    const slot = this.#slots[p.worker];
+    if (p.sent && p.out.transfer?.length) {
+      if (!p.out.rebuild) {
+        return this.#settle(
+          p,
+          new WorkerCrashedError(
+            p.worker,
+            `worker ${p.worker} was replaced and the call, ` +
+              "whose buffers had been transferred to the old worker, could not be sent again",
+          ),
+        );
+      }
+      p.out = p.out.rebuild();
+    }
+    p.sent = true;
+    slot.queue.push(p.id);
+    try {
+      this.#transport.send(p.worker, { ...p.out.message, id: p.id } as ToWorker, p.out.transfer);
+    } catch (e) {
+      slot.queue.splice(slot.queue.indexOf(p.id), 1);
+      this.#settle(p, e);
+    }
+  }
+
+  #settle(p: Pending, error: unknown, value?: Encoded): void {
+    if (!this.#pending.delete(p.id)) return;
+    if (p.onAbort) p.signal!.removeEventListener("abort", p.onAbort);
+    if (p.onStop) p.stop!.removeEventListener("abort", p.onStop);
+    if (error === null) p.resolve(value!);
+    else p.reject(error);
+  }
+
+  /** Gives up on a request: drop it if it waits, or replace the worker running it. */
+  #abandon(p: Pending, reason: unknown, soft: boolean): void {
+    if (!this.#pending.has(p.id)) return;
+    const slot = this.#slots[p.worker];
+    const inBacklog = slot.backlog.indexOf(p.id);
+    if (inBacklog >= 0) slot.backlog.splice(inBacklog, 1);
+    const inQueue = slot.queue.indexOf(p.id);
+    this.#settle(p, reason);
+    if (inQueue < 0 || (inQueue === 0 && soft)) return; // soft: let a running task finish
+    slot.queue.splice(inQueue, 1);
+    if (inQueue > 0 || !this.#transport.restart) {
+      // Not started yet: the worker drops it unrun.
+      try {
+        this.#transport.send(p.worker, { type: "cancel", id: p.id });
+      } catch { /* the worker is gone; nothing to drop */ }
+      return;
+    }
+    // The worker is running it: end that worker; what was queued behind runs on the next.
+    const behind = slot.queue.splice(0);
+    slot.backlog.unshift(...behind);
+    this.#hooks.lost(p.worker, `worker ${p.worker} was replaced after an abandoned call`);
+    this.#replace(p.worker);
+  }
+
+  #replace(worker: number): void {
+    const slot = this.#slots[worker];
+    slot.state = "starting";
+    slot.death = undefined;
+    slot.ready = Promise.withResolvers<void>();
+    slot.ready.promise.catch(() => {});
+    this.#transport.restart!(worker).then(
+      () => this.#closed || this.#init(worker),
+      (e) =>
+        this.#kill(
+          worker,
+          new WorkerCrashedError(worker, `worker ${worker} could not be restarted: ${e?.message}`, {
+            cause: e,
+          }),
+        ),
+    );
+  }
+
+  #failAll(worker: number, error: Error): void {
+    const slot = this.#slots[worker];
+    slot.queue.length = 0;
+    slot.backlog.length = 0;
+    for (const p of [...this.#pending.values()]) if (p.worker === worker) this.#settle(p, error);
+  }
+
+  /** Marks a worker dead and rejects everything waiting on it. */
+  #kill(worker: number, error: Error): void {
+    const slot = this.#slots[worker];
+    slot.state = "dead";
+    slot.death = error;
+    this.#failAll(worker, error);
+    slot.ready.reject(error);
+  }
+}
+
+function newSlot(): Slot {
+  const ready = Promise.withResolvers<void>();
+  ready.promise.catch(() => {});
+  return { state: "starting", everUp: false, crashes: [], queue: [], backlog: [], ready };
+}
