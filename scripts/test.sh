@@ -21,7 +21,7 @@ step "deno test (Deno)"
 $bin/deno test -A --no-check --quiet $deno_tests 2>&1 | tee "$log/deno"
 step "bun test (Bun)"
 $bin/bun test --timeout 120000 $(printf './%s ' $bun_tests) 2>&1 | tee "$log/bun"
-step "browser (headless Chromium: conformance on web-worker, demo page)"
+step "browser (headless Chromium: conformance and faults on web-worker, demo page)"
 $bin/deno test -A --no-check tests/browser_*_test.ts 2>&1 | tee "$log/browser"
 step "npm run build (dist/: ES modules and .d.ts for Node and Bun)"
 node scripts/build.mjs
@@ -38,16 +38,18 @@ strip() { sed 's/\x1b\[[0-9;]*m//g' "$1"; }
 deno_n=$(strip "$log/deno" | grep -oE '[0-9]+ passed \([0-9]+ steps\)' | tail -1 | grep -oE '\([0-9]+' | tr -d '(')
 bun_n=$(strip "$log/bun" | grep -oE '^ *[0-9]+ pass$' | tail -1 | tr -dc '0-9')
 bun_skip=$(strip "$log/bun" | grep -oE '^ *[0-9]+ skip$' | tail -1 | tr -dc '0-9')
-# Browser: the conformance results (one step each) plus the demo smoke test.
+# Browser: the conformance and fault results (one step each) plus the demo smoke test.
 browser_conf=$(strip "$log/browser" | grep -oE '^browser conformance .*: [0-9]+ passed' | grep -oE '[0-9]+ passed' | tr -dc '0-9' || true)
+browser_faults=$(strip "$log/browser" | grep -oE '^browser faults .*: [0-9]+ passed' | grep -oE '[0-9]+ passed' | tr -dc '0-9' || true)
 browser_demo=$(strip "$log/browser" | grep -cE '^browser demo: basis' || true)
-browser_n=$(( ${browser_conf:-0} + ${browser_demo:-0} ))
+browser_n=$(( ${browser_conf:-0} + ${browser_faults:-0} + ${browser_demo:-0} ))
 node_n=$(strip "$log/node" | grep -oE '^# pass [0-9]+' | tail -1 | tr -dc '0-9')
 browser_skip=$(strip "$log/browser" | grep -cE '^browser (conformance|demo): skipped' || true)
 browser_skip=$(( browser_skip + $(strip "$log/browser" | grep -oE '^browser conformance .* ([0-9]+) skipped' | grep -oE '[0-9]+ skipped' | tr -dc '0-9' || true) + 0 ))
 echo
 echo "deno test: ${deno_n:-0} passed; bun test: ${bun_n:-0} passed, ${bun_skip:-0} skipped;" \
-  "browser: ${browser_conf:-0} conformance + ${browser_demo:-0} demo passed, ${browser_skip:-0} skipped;" \
+  "browser: ${browser_conf:-0} conformance + ${browser_faults:-0} faults + ${browser_demo:-0} demo" \
+  "passed, ${browser_skip:-0} skipped;" \
   "node --test: ${node_n:-0} passed"
 echo "all steps passed"
 echo "$(( ${deno_n:-0} + ${bun_n:-0} + browser_n + ${node_n:-0} )) passed, 0 failed," \

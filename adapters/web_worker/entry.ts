@@ -8,9 +8,13 @@
  * @module
  */
 import { errorToData } from "../../src/errors.ts";
+import { markWorkerThread } from "../../src/guard.ts";
 import type { ToWorker } from "../../src/transport.ts";
 import { WorkerRuntime } from "../../src/worker_runtime.ts";
 import type { ExitMessage } from "./transport.ts";
+
+// Before any task module loads: createPool() at a task module's top level then refuses.
+markWorkerThread();
 
 /** The parts of a worker's global scope used here (Deno, Bun and browsers alike). */
 interface WorkerScope {
