@@ -5,20 +5,30 @@
  * so that a 64 MiB message never floods the server, and pings that notice
  * when nothing listens on the peer's subject any more.
  *
- * Frame envelope, 16 bytes little-endian: `u8 kind | u8 flags | u16 0 |
- * u32 seq | u32 ack | u32 message length`. `seq` numbers data frames from 1;
- * `ack` is the last data frame received in order from the peer.
+ * Frame envelope, 40 bytes little-endian: `u8 kind | u8 flags | u16 0 |
+ * u32 seq | u32 ack | u32 message length | u64 counter | 16-byte MAC`. `seq`
+ * numbers data frames from 1; `ack` is the last data frame received in order
+ * from the peer; `counter` numbers every frame sent (resends included). With
+ * link keys, the MAC is an HMAC-SHA256 of the frame (MAC left out) with this
+ * direction's key, and a frame with a bad MAC or a counter seen before is
+ * dropped unread; without keys the MAC is zero and not checked.
  *
  * @module
  */
 import { type Msg, type NatsConnection, RequestError } from "@nats-io/transport-node";
+import { createHmac } from "node:crypto";
+import { type LinkKeys, MAC_BYTES, sameBytes } from "./auth.ts";
 import { cutMessage, encodeMessage, type Message, MessageReader } from "./frames.ts";
 import { HEARTBEAT_MS, RECONNECT_GRACE_MS } from "./protocol.ts";
 
 /** Frame kinds. */
 export const DATA = 1, ACK = 2, PING = 3, PONG = 4, BYE = 5, GONE = 6;
 const FIRST = 1, LAST = 2, GAP = 4;
-const HEADER = 16;
+const HEADER = 40;
+const COUNTER_AT = 16;
+const MAC_AT = 24;
+/** How far back a counter may lie behind the newest one and still be accepted once. */
+const REPLAY_WINDOW = 4096;
 const MiB = 1024 * 1024;
 /** Most bytes in flight per link, unless {@linkcode Channel.window} says less. */
 const WINDOW = 8 * MiB;
@@ -52,6 +62,46 @@ export interface ChannelOptions<In extends Message> {
   onGone(reason: string): void;
   /** Milliseconds without a listener before the peer counts as gone. */
   goneAfter: number;
+  /** The link's keys; absent: frames are neither signed nor checked. */
+  keys?: LinkKeys;
+  /** The key that signs a `GONE` answer to our ping (the pool's key, on a worker). */
+  goneKey?: Uint8Array;
+}
+
+/**
+ * Stamps `counter` into a frame and signs it with `key` (zero MAC without one).
+ *
+ * @param frame The frame, envelope included.
+ * @param counter Its counter.
+ * @param key The signing key, if any.
+ * @returns The same frame.
+ */
+export function sealFrame(frame: Uint8Array, counter: number, key?: Uint8Array): Uint8Array {
+  const view = new DataView(frame.buffer, frame.byteOffset, HEADER);
+  view.setUint32(COUNTER_AT, counter % 0x1_0000_0000, true);
+  view.setUint32(COUNTER_AT + 4, Math.floor(counter / 0x1_0000_0000), true);
+  frame.fill(0, MAC_AT, HEADER);
+  if (key) frame.set(macOf(frame, key), MAC_AT);
+  return frame;
+}
+
+/** The counter stamped into a frame. */
+export function frameCounter(frame: Uint8Array): number {
+  const view = new DataView(frame.buffer, frame.byteOffset, HEADER);
+  return view.getUint32(COUNTER_AT, true) + view.getUint32(COUNTER_AT + 4, true) * 0x1_0000_0000;
+}
+
+/** True if the frame's MAC is right for `key`. */
+export function frameSigned(frame: Uint8Array, key: Uint8Array): boolean {
+  return frame.byteLength >= HEADER &&
+    sameBytes(frame.subarray(MAC_AT, HEADER), macOf(frame, key));
+}
+
+function macOf(frame: Uint8Array, key: Uint8Array): Uint8Array {
+  const h = createHmac("sha256", key);
+  h.update(frame.subarray(0, MAC_AT));
+  h.update(frame.subarray(HEADER));
+  return new Uint8Array(h.digest().buffer, 0, MAC_BYTES);
 }
 
 /** Builds a control frame (no sequence number). */
@@ -93,6 +143,9 @@ export class Channel<In extends Message, Out extends Message> {
   #missingSince: number | null = null;
   #graceUntil = 0;
   #closed = false;
+  #counter = 0;
+  #newest = 0;
+  #recent = new Set<number>();
   /** Most bytes sent and not yet acknowledged (at least one frame is always let through). */
   window: number = WINDOW;
 
@@ -124,7 +177,7 @@ export class Channel<In extends Message, Out extends Message> {
   receive(msg: Msg): void {
     if (this.#closed) return;
     const frame = msg.data;
-    if (frame.byteLength < HEADER) return;
+    if (frame.byteLength < HEADER || !this.#fresh(frame)) return;
     const view = new DataView(frame.buffer, frame.byteOffset, HEADER);
     const kind = view.getUint8(0);
     const flags = view.getUint8(1);
@@ -135,11 +188,11 @@ export class Channel<In extends Message, Out extends Message> {
         this.#data(view.getUint32(4, true), flags, view.getUint32(12, true), frame);
         break;
       case PING:
-        msg.respond(controlFrame(PONG, this.#received));
+        msg.respond(this.#seal(controlFrame(PONG, this.#received)));
         break;
       case BYE:
+        if (msg.reply) msg.respond(this.#seal(controlFrame(ACK, this.#received)));
         this.close();
-        if (msg.reply) msg.respond(controlFrame(ACK, this.#received));
         this.#o.onBye(frameText(frame));
         break;
     }
@@ -149,15 +202,18 @@ export class Channel<In extends Message, Out extends Message> {
   tick(): void {
     if (this.#closed || this.#pinging || this.#o.nc.isClosed()) return;
     this.#pinging = true;
-    this.#o.nc.request(this.#o.subject, controlFrame(PING, this.#received), {
+    const ping = this.#seal(controlFrame(PING, this.#received));
+    const counter = this.#counter;
+    this.#o.nc.request(this.#o.subject, ping, {
       timeout: 2 * HEARTBEAT_MS,
     }).then((reply) => {
       this.#missingSince = null;
       const frame = reply.data;
-      if (frameKind(frame) === GONE) {
+      if (this.#closed) return;
+      if (frameKind(frame) === GONE && this.#goneSigned(frame, counter)) {
         this.close();
         this.#o.onBye(frameText(frame) || `${this.#o.peer} no longer knows this link`);
-      } else if (frameKind(frame) === PONG) {
+      } else if (frameKind(frame) === PONG && this.#fresh(frame)) {
         this.#acked(new DataView(frame.buffer, frame.byteOffset, HEADER).getUint32(8, true), false);
       }
     }, (e) => this.#pingFailed(e)).finally(() => {
@@ -180,9 +236,8 @@ export class Channel<In extends Message, Out extends Message> {
     if (this.#closed) return;
     this.close();
     try {
-      await this.#o.nc.request(this.#o.subject, controlFrame(BYE, this.#received, reason), {
-        timeout,
-      });
+      const frame = this.#seal(controlFrame(BYE, this.#received, reason));
+      await this.#o.nc.request(this.#o.subject, frame, { timeout });
     } catch {
       // Gone, busy or cut off: the peer frees itself when it notices.
     }
@@ -199,6 +254,35 @@ export class Channel<In extends Message, Out extends Message> {
   /** True once closed. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Stamps the next counter into a frame and signs it. */
+  #seal(frame: Uint8Array): Uint8Array {
+    return sealFrame(frame, ++this.#counter, this.#o.keys?.send);
+  }
+
+  /** True if a frame is signed by the peer and not seen before (always true unsigned). */
+  #fresh(frame: Uint8Array): boolean {
+    const key = this.#o.keys?.receive;
+    if (!key) return true;
+    if (!frameSigned(frame, key)) return false;
+    const counter = frameCounter(frame);
+    if (counter <= this.#newest - REPLAY_WINDOW || this.#recent.has(counter)) return false;
+    this.#recent.add(counter);
+    if (counter > this.#newest) {
+      this.#newest = counter;
+      if (this.#recent.size > 2 * REPLAY_WINDOW) {
+        for (const c of this.#recent) if (c <= counter - REPLAY_WINDOW) this.#recent.delete(c);
+      }
+    }
+    return true;
+  }
+
+  /** True if a `GONE` answers our ping `counter` and is signed (or nothing is signed). */
+  #goneSigned(frame: Uint8Array, counter: number): boolean {
+    if (!this.#o.keys) return true;
+    const key = this.#o.goneKey;
+    return key !== undefined && frameSigned(frame, key) && frameCounter(frame) === counter;
   }
 
   #pingFailed(e: unknown): void {
@@ -254,7 +338,7 @@ export class Channel<In extends Message, Out extends Message> {
     this.#sinceAck = 0;
     const frame = controlFrame(ACK, this.#received);
     if (gap) frame[1] = GAP;
-    this.#publish(frame);
+    this.#publish(this.#seal(frame));
   }
 
   #acked(ack: number, gap: boolean): void {
@@ -290,7 +374,7 @@ export class Channel<In extends Message, Out extends Message> {
   #stampAndPublish(frame: Uint8Array): void {
     new DataView(frame.buffer, frame.byteOffset, HEADER).setUint32(8, this.#received, true);
     this.#sinceAck = 0;
-    this.#publish(frame);
+    this.#publish(this.#seal(frame));
   }
 
   #publish(frame: Uint8Array): void {

@@ -73,25 +73,25 @@ export function spread(workers: WorkerInfo[]): WorkerInfo[] {
 }
 
 /**
- * Claims one worker.
+ * Asks one worker to be ours.
  *
  * @param nc The connection.
  * @param subjects The cluster's subjects.
  * @param worker The worker.
- * @param request The pool id and claim number.
- * @returns True if the worker is now ours.
+ * @param request The pool id, claim number and (with a secret) its signature.
+ * @returns The worker's answer, or `null` if none came.
  */
 export async function claim(
   nc: NatsConnection,
   subjects: Subjects,
   worker: WorkerInfo,
   request: ClaimRequest,
-): Promise<boolean> {
+): Promise<ClaimReply | null> {
   try {
     const reply = await nc.request(subjects.claim(worker.id), toJson(request), { timeout: 2_000 });
-    return fromJson<ClaimReply>(reply.data)?.ok === true;
+    return fromJson<ClaimReply>(reply.data) ?? null;
   } catch {
-    return false;
+    return null;
   }
 }
 

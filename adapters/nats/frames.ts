@@ -92,6 +92,25 @@ function bytesOf(part: BinaryPart): Uint8Array {
 }
 
 /**
+ * The buffers of a message's binary parts that `postMessage` can transfer
+ * (each part read off NATS has a buffer of its own).
+ *
+ * @param message The message.
+ * @returns The distinct `ArrayBuffer`s of its data fields' parts.
+ */
+export function transferList(message: Message): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  const fields = message as unknown as Partial<Record<DataField, Encoded>>;
+  for (const key of FIELDS) {
+    for (const part of fields[key]?.b ?? []) {
+      const buffer = ArrayBuffer.isView(part) ? part.buffer : part;
+      if (buffer instanceof ArrayBuffer && !out.includes(buffer)) out.push(buffer);
+    }
+  }
+  return out;
+}
+
+/**
  * Turns a message into byte segments. Binary parts are not copied here; the
  * framer copies each byte once, into the frames.
  *

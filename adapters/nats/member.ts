@@ -1,14 +1,30 @@
 /**
  * A NATS worker's life in its cluster: wait idle, accept one claim, serve
- * that pool through a fresh `WorkerRuntime`, and go back to idle when the
- * pool releases it, disappears, or the worker loses NATS for too long.
+ * that pool, and go back to idle when the pool releases it, disappears, or
+ * the worker loses NATS for too long. Tasks run on a {@linkcode TaskThread};
+ * this side, on the process's main thread, only moves frames, so it always
+ * answers heartbeats and reads what arrives (no slow-consumer drops). When a
+ * session ends for any reason the task thread is replaced by a clean one, so
+ * nothing of a previous pool runs or waits when the worker says it is idle.
  * `adapters/nats/worker.ts` is the command line around it.
  *
  * @module
  */
 import type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
-import { WorkerRuntime } from "../../src/worker_runtime.ts";
+import { errorToData } from "../../src/errors.ts";
 import type { FromWorker, ToWorker } from "../../src/transport.ts";
+import { moduleRefusal } from "./allow.ts";
+import {
+  acceptMac,
+  CLAIM_SKEW_MS,
+  type ClaimFacts,
+  claimMac,
+  hex,
+  linkKeys,
+  NonceMemory,
+  poolKey,
+  sameBytes,
+} from "./auth.ts";
 import { Channel } from "./channel.ts";
 import { Watchdog } from "./connection.ts";
 import {
@@ -23,6 +39,7 @@ import {
   toJson,
   type WorkerInfo,
 } from "./protocol.ts";
+import { TaskThread } from "./task_thread.ts";
 
 /** Options of a {@linkcode NatsMember}. */
 export interface MemberOptions {
@@ -32,14 +49,18 @@ export interface MemberOptions {
   cluster: string;
   /** Who this worker is. */
   info: WorkerInfo;
-  /** Module URL prefixes tasks may come from. */
+  /** Folders tasks may come from (the result of `allowedFolders`). */
   allowModules: readonly string[];
+  /** The cluster secret; without it claims and frames are not signed. */
+  secret?: string;
   /** Where to report what happens (default: nothing). */
   log?(line: string): void;
 }
 
 const POOL_ID = /^[0-9a-f]{32}$/;
+const NONCE = /^[0-9a-f]{32}$/;
 const MiB = 1024 * 1024;
+const encoder = new TextEncoder();
 
 interface Session {
   pool: string;
@@ -54,6 +75,10 @@ export class NatsMember {
   #idle: Subscription | null = null;
   #session: Session | null = null;
   #watchdog: Watchdog | null = null;
+  #thread: TaskThread | null = null;
+  #nonces = new NonceMemory();
+  #leaving = false;
+  #restarting = false;
 
   /** @param options The connection, cluster and identity. */
   constructor(options: MemberOptions) {
@@ -66,13 +91,17 @@ export class NatsMember {
     return this.#session !== null;
   }
 
-  /** Joins the cluster; resolves once the server knows our subscriptions. */
+  /** Starts the task thread and joins the cluster; resolves once the server knows us. */
   async join(): Promise<void> {
     const { nc, info } = this.#o;
+    this.#thread = await TaskThread.start({
+      message: (message) => this.#session?.channel.send(message),
+      exit: (reason) => this.#threadDied(reason),
+    });
     nc.subscribe(this.#subjects.who, {
       callback: (_e, msg) => void msg.respond(toJson({ ...info, held: this.held })),
     });
-    nc.subscribe(this.#subjects.claim(info.id), { callback: (_e, msg) => void this.#claim(msg) });
+    nc.subscribe(this.#subjects.claim(info.id), { callback: (_e, msg) => this.#claim(msg) });
     this.#listenIdle();
     this.#watchdog = new Watchdog(nc, {
       tick: () => this.#session?.channel.tick(),
@@ -88,86 +117,129 @@ export class NatsMember {
    * @param reason Shown to the pool in its `WorkerCrashedError`.
    */
   async leave(reason: string): Promise<void> {
+    this.#leaving = true;
     this.#watchdog?.stop();
     await this.#session?.channel.bye(reason);
     this.#free(null);
-  }
-
-  /**
-   * A task broke the worker (an uncaught error outside any call): the pool is
-   * told, and this worker goes back to idle with a fresh runtime.
-   *
-   * @param error What was thrown.
-   */
-  crashed(error: unknown): void {
-    const session = this.#session;
-    if (!session) return;
-    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    session.channel.bye(`an uncaught error broke the worker's session: ${text}`);
-    this.#free(`an uncaught error broke the session: ${text}`);
+    await this.#thread?.close();
   }
 
   #listenIdle(): void {
+    if (this.#leaving || this.#session || this.#restarting || this.#thread?.busy) return;
     this.#idle ??= this.#o.nc.subscribe(this.#subjects.idle, {
       callback: (_e, msg) => void msg.respond(toJson(this.#o.info)),
     });
   }
 
-  async #claim(msg: Msg): Promise<void> {
+  #claim(msg: Msg): void {
     const request = fromJson<ClaimRequest>(msg.data);
-    const reply = (r: ClaimReply) => msg.respond(toJson(r));
+    const reply = (r: ClaimReply) => void msg.respond(toJson(r));
     if (!request || !POOL_ID.test(String(request.pool)) || !Number.isSafeInteger(request.claim)) {
-      return void reply({ ok: false, reason: "malformed claim" });
+      return reply({ ok: false, reason: "malformed claim" });
     }
-    if (this.#session) return void reply({ ok: false, reason: "held by another pool" });
-    const { nc, allowModules } = this.#o;
-    const runtime = new WorkerRuntime({
-      post: (message) => channel.send(message),
-      allowModules,
-    });
-    const channel: Channel<ToWorker, FromWorker> = new Channel({
+    if (this.#session || this.#restarting || this.#leaving) {
+      return reply({ ok: false, reason: "held by another pool" });
+    }
+    const { nc, secret, info } = this.#o;
+    const facts: ClaimFacts = {
+      pool: request.pool,
+      claim: request.claim,
+      worker: info.id,
+      nonce: String(request.nonce ?? ""),
+      time: Number(request.time),
+    };
+    const workerNonce = hex(crypto.getRandomValues(new Uint8Array(16)));
+    let answer: ClaimReply = { ok: true };
+    if (secret !== undefined) {
+      const mac = encoder.encode(String(request.mac ?? ""));
+      if (
+        !NONCE.test(facts.nonce) || !sameBytes(mac, encoder.encode(claimMac(secret, facts)))
+      ) {
+        this.#o.log?.("refused a claim that is not signed with the cluster secret");
+        return reply({ ok: false, reason: "the claim is not signed with the cluster secret" });
+      }
+      if (
+        !(Math.abs(Date.now() - facts.time) < CLAIM_SKEW_MS) || !this.#nonces.fresh(facts.nonce)
+      ) {
+        this.#o.log?.("refused a replayed or stale claim");
+        return reply({ ok: false, reason: "stale or replayed claim" });
+      }
+      answer = { ok: true, nonce: workerNonce, mac: acceptMac(secret, facts, workerNonce) };
+    }
+    const channel = new Channel<ToWorker, FromWorker>({
       nc,
       subject: this.#subjects.toPool(request.pool, request.claim),
       peer: "the pool",
       goneAfter: POOL_GONE_MS,
       accept: TO_WORKER,
-      onMessage: (message) => {
-        // Many workers answering one pool at once must not flood its connection.
-        if (message.type === "init") {
-          channel.window = Math.min(8, Math.max(1, 32 / message.size)) * MiB;
-        }
-        runtime.receive(message);
-      },
+      keys: secret === undefined ? undefined : linkKeys(secret, facts, workerNonce, "worker"),
+      goneKey: secret === undefined ? undefined : poolKey(secret, request.pool),
+      onMessage: (message) => this.#deliver(channel, message),
       onBye: (reason) => this.#free(reason),
       onGone: (reason) => this.#free(reason),
     });
     const sub = nc.subscribe(this.#subjects.toWorker(request.pool, request.claim), {
       callback: (_e, m) => channel.receive(m),
     });
-    const session: Session = { pool: request.pool, channel, sub };
-    this.#session = session;
+    this.#session = { pool: request.pool, channel, sub };
     this.#idle?.unsubscribe();
     this.#idle = null;
-    try {
-      await nc.flush();
-    } catch {
-      // Reconnecting: the subscription is restored with the connection.
-    }
-    if (this.#session !== session) return void reply({ ok: false, reason: "released" });
     this.#o.log?.(`held by pool ${request.pool.slice(0, 8)}… (claim ${request.claim})`);
-    reply({ ok: true });
+    // Our subscription goes out before the answer, on the same connection.
+    reply(answer);
   }
 
-  /** Ends the session (if any) and waits idle again. */
+  /** A message from the pool: checked against the allow-list, then handed to the task thread. */
+  #deliver(channel: Channel<ToWorker, FromWorker>, message: ToWorker): void {
+    const folders = this.#o.allowModules;
+    if (message.type === "init") {
+      // Many workers answering one pool at once must not flood its connection.
+      channel.window = Math.min(8, Math.max(1, 32 / message.size)) * MiB;
+      const refusal = message.modules.map((m) => moduleRefusal(m, folders)).find((r) => r);
+      if (refusal) return channel.send({ type: "fail", error: errorToData(new Error(refusal)) });
+    } else if (message.type === "call" || message.type === "map") {
+      const refusal = moduleRefusal(message.module, folders);
+      if (refusal) {
+        return channel.send({
+          type: "err",
+          id: message.id,
+          error: errorToData(new Error(refusal)),
+        });
+      }
+    }
+    this.#thread?.send(message);
+  }
+
+  #threadDied(reason: Error): void {
+    const text = `the task thread ended: ${reason.message}`;
+    this.#o.log?.(text);
+    const session = this.#session;
+    if (session) {
+      session.channel.bye(`an uncaught error broke the worker's session: ${reason.message}`);
+    }
+    if (session) this.#free(text);
+    else this.#restart();
+  }
+
+  /** Ends the session (if any), replaces the task thread, and waits idle again. */
   #free(reason: string | null): void {
     const session = this.#session;
     if (!session) return;
     this.#session = null;
     session.channel.close();
     session.sub.unsubscribe();
-    if (reason !== null) {
-      this.#o.log?.(`released: ${reason}`);
-      this.#listenIdle();
-    }
+    if (reason !== null) this.#o.log?.(`released: ${reason}`);
+    if (!this.#leaving) this.#restart();
+  }
+
+  /** A clean task thread: whatever a pool left running or queued goes with the old one. */
+  #restart(): void {
+    this.#restarting = true;
+    (this.#thread?.restart() ?? Promise.resolve())
+      .catch((e) => this.#o.log?.(`cannot restart the task thread: ${e}`))
+      .finally(() => {
+        this.#restarting = false;
+        this.#listenIdle();
+      });
   }
 }

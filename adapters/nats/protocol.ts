@@ -69,10 +69,18 @@ export interface ClaimRequest {
   pool: string;
   /** The claim number within the pool (part of the frame subjects). */
   claim: number;
+  /** With a cluster secret: the pool's random nonce for this claim. */
+  nonce?: string;
+  /** With a cluster secret: the pool's clock, ms since 1970. */
+  time?: number;
+  /** With a cluster secret: the claim's MAC (`claimMac`). */
+  mac?: string;
 }
 
-/** A worker's answer to a claim. */
-export type ClaimReply = { ok: true } | { ok: false; reason: string };
+/** A worker's answer to a claim; with a secret, a yes carries the worker's nonce and MAC. */
+export type ClaimReply =
+  | { ok: true; nonce?: string; mac?: string }
+  | { ok: false; reason: string };
 
 /** The subjects of one cluster. */
 export interface Subjects {

@@ -4,18 +4,25 @@
  * or disappears. Runs under Deno and Bun alike:
  *
  * ```sh
- * npx deno run -A adapters/nats/worker.ts --server nats://head:4222 --cluster lab \
- *   --user cohort --password "$PASS" --allow-module file:///srv/project/tasks/
- * npx bun adapters/nats/worker.ts --cluster lab --allow-module https://example.org/tasks/
+ * COHORT_NATS_PASSWORD=... COHORT_NATS_SECRET=... npx deno run -A adapters/nats/worker.ts \
+ *   --server nats://head:4222 --cluster lab --user cohort --allow-module file:///srv/project/tasks/
+ * npx bun adapters/nats/worker.ts --cluster lab --secret-file /etc/cohort/secret \
+ *   --allow-module file:///srv/project/tasks/
  * ```
  *
  * Flags (environment defaults in brackets): `--server URL` [`COHORT_NATS_URL`],
  * `--cluster NAME` [`COHORT_NATS_CLUSTER`, else `default`], `--user`
- * [`COHORT_NATS_USER`], `--password` [`COHORT_NATS_PASSWORD`],
- * `--allow-module PREFIX` (repeatable, at least one: tasks load only from
- * module URLs starting with one of them), `--name` (shown in errors and
- * logs). It prints `joined cluster ...` once it waits for pools, and leaves
- * cleanly on SIGINT or SIGTERM.
+ * [`COHORT_NATS_USER`], `--password` or `--password-file PATH`
+ * [`COHORT_NATS_PASSWORD`], `--secret` or `--secret-file PATH`
+ * [`COHORT_NATS_SECRET`]: the cluster secret that signs claims and frames;
+ * `--allow-module FOLDER` (repeatable, at least one: tasks load only from
+ * module URLs inside one of these folders, compared in normal form),
+ * `--name` (shown in errors and logs). Prefer the files or the environment
+ * to `--password` and `--secret`, which `ps` shows to every user. Tasks run
+ * on a thread of their own; the process survives every task failure. It
+ * prints `joined cluster ...` once it waits for pools, warns when it runs
+ * without a secret or the server asks for no credentials, and leaves cleanly
+ * on SIGINT or SIGTERM.
  *
  * @module
  */
@@ -23,13 +30,17 @@ import { hostname } from "node:os";
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { runtimeName } from "../../runtime/env.ts";
+import { readFileSync } from "node:fs";
+import { allowedFolders } from "./allow.ts";
 import { NatsMember } from "./member.ts";
 import { connectNats } from "./connection.ts";
 import { randomId, resolveSettings } from "./protocol.ts";
 
-const USAGE =
-  `usage: adapters/nats/worker.ts [--server URL] [--cluster NAME] [--user USER] [--password PASS]
-                      --allow-module PREFIX [--allow-module PREFIX ...] [--name NAME]`;
+export { allowedFolders, moduleRefusal } from "./allow.ts";
+
+const USAGE = `usage: adapters/nats/worker.ts [--server URL] [--cluster NAME] [--user USER]
+    [--password PASS | --password-file PATH] [--secret SECRET | --secret-file PATH]
+    --allow-module FOLDER [--allow-module FOLDER ...] [--name NAME]`;
 
 /**
  * Runs a NATS worker until it is stopped by a signal.
@@ -54,6 +65,9 @@ export async function runNatsWorker(args: string[]): Promise<void> {
       cluster: { type: "string" },
       user: { type: "string" },
       password: { type: "string" },
+      "password-file": { type: "string" },
+      secret: { type: "string" },
+      "secret-file": { type: "string" },
       "allow-module": { type: "string", multiple: true },
       name: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -63,33 +77,48 @@ export async function runNatsWorker(args: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const allowModules = values["allow-module"] ?? [];
-  if (allowModules.length === 0) {
-    throw new TypeError(
-      `give at least one --allow-module PREFIX (tasks load only from matching module URLs)\n${USAGE}`,
-    );
+  let allowModules: string[];
+  try {
+    allowModules = allowedFolders(values["allow-module"] ?? []);
+  } catch (e) {
+    throw new TypeError(`${(e as Error).message} (tasks load only from those folders)\n${USAGE}`);
   }
   const settings = resolveSettings({
     servers: values.server?.flatMap((s) => s.split(",")),
     cluster: values.cluster,
     user: values.user,
-    password: values.password,
+    password: values.password ?? readSecretFile(values["password-file"], "--password-file"),
+    secret: values.secret ?? readSecretFile(values["secret-file"], "--secret-file"),
   });
+  if (settings.secret === "") throw new TypeError("the cluster secret is empty");
   const runtime = runtimeName();
   const host = hostname();
   const name = values.name ?? `${runtime}-${host}-${process.pid}`;
   const log = (line: string) => console.log(`[cohort ${name}] ${line}`);
   const nc = await connectNats(settings, `cohort worker ${name}`);
+  // The main thread runs no task: a stray error here (e.g. a reset socket) is logged, not fatal.
+  catchStrayErrors(runtime, (e) => {
+    log(`uncaught error (ignored): ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  });
+  if (settings.secret === undefined) {
+    log(
+      "warning: no cluster secret (--secret-file or COHORT_NATS_SECRET): any client with " +
+        "this account's credentials can claim this worker, inject calls and forge replies",
+    );
+  }
+  if (nc.info && !nc.info.auth_required) {
+    log(
+      "warning: the NATS server asks for no credentials: anyone who reaches it can read " +
+        "and send cohort messages; configure users (and TLS) on the server",
+    );
+  }
   const member = new NatsMember({
     nc,
     cluster: settings.cluster,
     info: { id: randomId(), name, runtime, host },
     allowModules,
+    secret: settings.secret,
     log,
-  });
-  catchStrayErrors(runtime, (e) => {
-    log(`uncaught error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    member.crashed(e);
   });
   let leaving = false;
   const stop = (signal: string) => {
@@ -114,7 +143,16 @@ export async function runNatsWorker(args: string[]): Promise<void> {
   );
 }
 
-/** Keeps the process alive when a task leaves an uncaught error behind. */
+function readSecretFile(path: string | undefined, flag: string): string | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path, "utf8").trim();
+  } catch (e) {
+    throw new TypeError(`${flag} ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Keeps the process alive when something leaves an uncaught error behind. */
 function catchStrayErrors(runtime: string, onError: (e: unknown) => void): void {
   if (runtime === "deno") {
     globalThis.addEventListener("error", (e) => {

@@ -1,0 +1,92 @@
+/**
+ * Where a NATS worker process runs its tasks: a worker thread of its own
+ * (the web-worker adapter of the runtime, one worker), so the process's main
+ * thread, which holds the NATS link, is never busy. The thread can be ended
+ * whatever its task does (crashed, looping, abandoned) and replaced by a
+ * clean one; what it had queued goes with it.
+ *
+ * @module
+ */
+import type { FromWorker, ToWorker, TransportEvents } from "../../src/transport.ts";
+import { runtimeName } from "../../runtime/env.ts";
+import type { WebWorkerTransport } from "../web_worker/transport.ts";
+import { transferList } from "./frames.ts";
+
+/** What a {@linkcode TaskThread} reports. */
+export interface TaskThreadEvents {
+  /** The thread answered. */
+  message(message: FromWorker): void;
+  /** The thread died (an uncaught error, `self.close()`, ...). */
+  exit(reason: Error): void;
+}
+
+/** One task thread, replaceable. */
+export class TaskThread {
+  #transport: WebWorkerTransport;
+  #events: TaskThreadEvents;
+  #open = new Set<number>();
+  #starting = false;
+
+  private constructor(transport: WebWorkerTransport, events: TaskThreadEvents) {
+    this.#transport = transport;
+    this.#events = events;
+  }
+
+  /**
+   * Starts a task thread with this runtime's web-worker adapter.
+   *
+   * @param events Where its answers and its death go.
+   * @returns The thread.
+   */
+  static async start(events: TaskThreadEvents): Promise<TaskThread> {
+    const adapter = runtimeName() === "bun"
+      ? (await import("../web_worker/bun.ts")).bunWorker
+      : (await import("../web_worker/deno.ts")).denoWorker;
+    let thread: TaskThread | undefined;
+    // The adapter's restart() removes the old thread's listeners at once, so
+    // nothing of a replaced thread arrives here.
+    const relay: TransportEvents = {
+      message: (_w, message) => thread!.#answered(message),
+      exit: (_w, reason) => thread!.#events.exit(reason),
+    };
+    const transport = await adapter.connect({ workers: 1, events: relay, options: {} });
+    thread = new TaskThread(transport, events);
+    return thread;
+  }
+
+  /** True while a request or a start-up is unanswered (running or queued). */
+  get busy(): boolean {
+    return this.#starting || this.#open.size > 0;
+  }
+
+  /**
+   * Hands a message to the thread, transferring the binary parts it carries
+   * (they were made for it when the message was read off NATS).
+   *
+   * @param message The message.
+   */
+  send(message: ToWorker): void {
+    if (message.type === "init") this.#starting = true;
+    else if (message.type === "cancel") this.#open.delete(message.id);
+    else this.#open.add(message.id);
+    this.#transport.send(0, message, transferList(message));
+  }
+
+  /** Ends the thread, whatever it does, and starts a clean one: nothing of the old one is reported. */
+  async restart(): Promise<void> {
+    this.#open.clear();
+    this.#starting = false;
+    await this.#transport.restart(0);
+  }
+
+  /** Ends the thread for good. */
+  close(): Promise<void> {
+    return this.#transport.close();
+  }
+
+  #answered(message: FromWorker): void {
+    if (message.type === "ready" || message.type === "fail") this.#starting = false;
+    else this.#open.delete(message.id);
+    this.#events.message(message);
+  }
+}
