@@ -1,5 +1,6 @@
-// `npm run bench [-- --json|--both] [--quick] [--runtime=deno|bun] [--default-alloc]`: runs
-// bench/main.ts under Deno, then under Bun (one at a time: the machine has 2 cores), passing
+// `npm run bench [-- --json|--both] [--quick] [--runtime=deno|bun|node] [--default-alloc]`: runs
+// bench/main.ts under Deno, then under Bun, then bench/node_bench.mjs under Node (one at a time:
+// the machine has 2 cores), passing
 // --json, --both and --quick through. Each runtime prints one markdown table, or with --json one line
 // of JSON, to stdout; progress goes to stderr.
 //
@@ -26,6 +27,8 @@ const KEEP_FREED = {
 const runtimes = [
   ["deno", "node_modules/.bin/deno", ["run", "-A", "--v8-flags=--expose-gc", "bench/main.ts"]],
   ["bun", "node_modules/.bin/bun", ["bench/main.ts"]],
+  // Node: cohort on node-worker (the built package) against piscina and tinypool, raw postMessage.
+  ["node", process.execPath, ["bench/node_bench.mjs"]],
 ].filter(([name]) => !only || name === only);
 
 function run([name, bin, base]) {

@@ -11,11 +11,14 @@
 import { parentPort } from "node:worker_threads";
 import process from "node:process";
 import { errorToData } from "../../src/errors.ts";
+import { markWorkerThread } from "../../src/guard.ts";
 import type { ToWorker } from "../../src/transport.ts";
 import { WorkerRuntime } from "../../src/worker_runtime.ts";
 import type { ExitMessage } from "../web_worker/transport.ts";
 
-// TODO: call markWorkerThread() from src/guard.ts here once it is committed.
+// Before any task module loads: createPool() at a task module's top level then refuses.
+markWorkerThread();
+
 const port = parentPort;
 if (!port) throw new Error("adapters/node_worker/entry runs only as a worker thread");
 let announced = false;
