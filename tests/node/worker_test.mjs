@@ -6,9 +6,10 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { createPool, WorkerCrashedError } from "@cohort/core";
+import { createPool, TimeoutError, WorkerCrashedError } from "@cohort/core";
 import { nodeWorker } from "@cohort/core/adapters/node-worker";
 import { tasks } from "./fixtures/tasks.mjs";
+import { tasks as poolInTask } from "./fixtures/pool_in_task.mjs";
 
 /** nodeWorker, wrapped to keep the transport it makes (to kill workers). */
 function killable() {
@@ -112,6 +113,37 @@ describe("node-worker crashes", () => {
       )
     );
     assert.deepEqual(JSON.parse(stdout), ["1: ready", "0: ready"]);
+  });
+});
+
+describe("node-worker deadlines and guards", () => {
+  test("with({ timeout }) ends a synchronously looping task and replaces only its worker", {
+    timeout: 30_000,
+  }, async () => {
+    const pool = await createPool({ adapter: nodeWorker, workers: 2 });
+    try {
+      const { error, ms } = await settle(pool.with({ timeout: 300 }).applyOnly(tasks.spin, 1));
+      assert.ok(error instanceof TimeoutError, String(error));
+      assert.equal(error.name, "TimeoutError");
+      assert.ok(ms < 300 + 1000, `rejected after ${ms} ms`);
+      assert.equal(await pool.applyOnly(tasks.ping, 0), 0);
+      assert.equal(await pool.applyOnly(tasks.echo, 1, "replaced"), "replaced");
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("createPool() at a task module's top level is refused inside a worker", {
+    timeout: 30_000,
+  }, async () => {
+    const pool = await createPool({ adapter: nodeWorker, workers: 1 });
+    try {
+      const [inWorker] = await pool.apply(poolInTask.outcome);
+      assert.match(inWorker, /^TypeError: createPool\(\) was called inside a cohort worker/);
+      assert.equal(poolInTask.outcome(), "started a pool"); // the main thread may
+    } finally {
+      await pool.close();
+    }
   });
 });
 
