@@ -42,15 +42,14 @@ export class TaskThread {
     const adapter = runtimeName() === "bun"
       ? (await import("../web_worker/bun.ts")).bunWorker
       : (await import("../web_worker/deno.ts")).denoWorker;
-    let thread: TaskThread | undefined;
     // The adapter's restart() removes the old thread's listeners at once, so
     // nothing of a replaced thread arrives here.
     const relay: TransportEvents = {
-      message: (_w, message) => thread!.#answered(message),
-      exit: (_w, reason) => thread!.#events.exit(reason),
+      message: (_w, message) => thread.#answered(message),
+      exit: (_w, reason) => thread.#events.exit(reason),
     };
     const transport = await adapter.connect({ workers: 1, events: relay, options: {} });
-    thread = new TaskThread(transport, events);
+    const thread: TaskThread = new TaskThread(transport, events);
     return thread;
   }
 
