@@ -31,8 +31,8 @@ import type { ExitMessage } from "../web_worker/transport.ts";
  * handling.
  *
  * @example Keep the transport a pool runs on, to kill one of its workers
- * ```ts ignore
- * import { createPool, WorkerCrashedError } from "@cohort/core";
+ * ```ts
+ * import { createPool } from "@cohort/core";
  * import { nodeWorker, type NodeWorkerTransport } from "@cohort/core/adapters/node-worker";
  * import assert from "node:assert/strict";
  *
@@ -45,9 +45,8 @@ import type { ExitMessage } from "../web_worker/transport.ts";
  *   },
  * });
  * const handle = await pool.push([1, 2, 3]);
- * transport!.kill(1); // the pool respawns worker 1; the data pushed to it is gone
- * const error = await pool.push(handle).catch((e) => e);
- * assert.ok(error instanceof WorkerCrashedError);
+ * transport!.kill(1); // the pool respawns worker 1 and restores what was pushed to it
+ * assert.deepEqual(await pool.pull(handle), [[1, 2, 3], [1, 2, 3]]);
  * ```
  */
 export interface NodeWorkerTransport extends Transport {
@@ -70,7 +69,7 @@ export interface NodeWorkerTransport extends Transport {
  * An adapter whose transports are {@linkcode NodeWorkerTransport}s.
  *
  * @example Connect without a pool and kill a worker
- * ```ts ignore
+ * ```ts
  * import { nodeWorker, type NodeWorkerAdapter } from "@cohort/core/adapters/node-worker";
  * import assert from "node:assert/strict";
  *
