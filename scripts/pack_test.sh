@@ -28,6 +28,10 @@ fi
 for f in package.json README.md LICENSE dist/mod.js dist/mod.d.ts dist/adapters/node_worker/entry.js; do
   grep -qx "$f" "$work/files" || fail "the tarball lacks $f"
 done
+# Every file the exports map names is in the tarball.
+node -e 'for (const v of Object.values(require("./package.json").exports))
+  for (const f of typeof v === "string" ? [v] : Object.values(v)) console.log(f.replace(/^\.\//, ""))' |
+  while read -r f; do grep -qx "$f" "$work/files" || fail "the exports map names $f, not in the tarball"; done
 echo "$(basename "$tgz"): $(wc -l <"$work/files") files, $(du -k "$tgz" | cut -f1) KiB"
 
 step "npm install --prefer-offline into an empty project"
