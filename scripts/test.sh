@@ -45,7 +45,7 @@ browser_demo=$(strip "$log/browser" | grep -cE '^browser demo: basis' || true)
 browser_n=$(( ${browser_conf:-0} + ${browser_faults:-0} + ${browser_demo:-0} ))
 node_n=$(strip "$log/node" | grep -oE '^# pass [0-9]+' | tail -1 | tr -dc '0-9')
 browser_skip=$(strip "$log/browser" | grep -cE '^browser (conformance|demo): skipped' || true)
-browser_skip=$(( browser_skip + $(strip "$log/browser" | grep -oE '^browser conformance .* ([0-9]+) skipped' | grep -oE '[0-9]+ skipped' | tr -dc '0-9' || true) + 0 ))
+browser_skip=$(( browser_skip + $(strip "$log/browser" | { grep -E '^browser (conformance|faults) \(' || true; } | { grep -oE '[0-9]+ skipped' || true; } | awk '{ n += $1 } END { print n + 0 }') ))
 echo
 echo "deno test: ${deno_n:-0} passed; bun test: ${bun_n:-0} passed, ${bun_skip:-0} skipped;" \
   "browser: ${browser_conf:-0} conformance + ${browser_faults:-0} faults + ${browser_demo:-0} demo" \
