@@ -10,7 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serveStatic } from "../examples/thermal_block_web/server.ts";
-import { launchChromium, skipReason } from "./fixtures/browser/chromium.ts";
+import { launchChromium, skipReason } from "../examples/thermal_block_web/chromium.ts";
 import type { ConformanceReport } from "./fixtures/browser/conformance_page.ts";
 import { buildConformanceSite } from "./fixtures/browser/site.ts";
 

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildDemoSite } from "../examples/thermal_block_web/demo.ts";
 import { serveStatic } from "../examples/thermal_block_web/server.ts";
-import { launchChromium, skipReason } from "./fixtures/browser/chromium.ts";
+import { launchChromium, skipReason } from "../examples/thermal_block_web/chromium.ts";
 
 const skip = skipReason();
 if (skip) console.log(`browser demo: skipped, ${skip}`);

@@ -1,9 +1,13 @@
 /**
  * `npm run demo:web`: builds the thermal-block page with esbuild and serves it on 127.0.0.1
- * with cross-origin isolation, printing the URL. Stop it with Ctrl-C.
+ * with cross-origin isolation, printing the URL. Stop it with Ctrl-C. With `--headless` it runs
+ * the page once in the system's Chromium instead, prints the results table and exits (the
+ * form's fields as flags: `--grid`, `--blocks`, `--train`, `--test`, `--tol`, `--workers`,
+ * `--no-compare`).
  *
  * ```sh
  * deno run -A examples/thermal_block_web/demo.ts [--port 8000] [--out DIR]
+ * deno run -A examples/thermal_block_web/demo.ts --headless --grid 50 --train 500
  * ```
  *
  * @module
@@ -15,6 +19,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { bundlePage, type BundleResult } from "./bundle.ts";
+import { launchChromium } from "./chromium.ts";
 import { serveStatic, type StaticServer } from "./server.ts";
 
 /**
@@ -49,10 +54,46 @@ export async function startDemo(port = 0, outdir?: string): Promise<StaticServer
   return await serveStatic(dir, port);
 }
 
+/**
+ * Runs the page once in headless Chromium with the given form fields and returns the
+ * results table as text (or throws the page's error).
+ *
+ * @param url The served page.
+ * @param fields Form fields by name, e.g. `{ grid: "50" }`.
+ * @returns The table, one "label<TAB>value" line per row.
+ */
+export async function runHeadless(url: string, fields: Record<string, string>): Promise<string> {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${url}?${new URLSearchParams({ ...fields, run: "" })}`);
+    await page.waitForFunction(
+      () => !["idle", "running"].includes(document.getElementById("demo")!.dataset.state!),
+      { timeout: 0, polling: 200 },
+    );
+    const error = await page.$eval("#error", (e) => e.textContent);
+    if (error) throw new Error(`the page stopped: ${error}`);
+    return await page.$eval("#results", (e) => (e as HTMLElement).innerText);
+  } finally {
+    await browser.close();
+  }
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { port: { type: "string", default: "8000" }, out: { type: "string" } },
+    options: {
+      port: { type: "string", default: "8000" },
+      out: { type: "string" },
+      headless: { type: "boolean", default: false },
+      grid: { type: "string" },
+      blocks: { type: "string" },
+      train: { type: "string" },
+      test: { type: "string" },
+      tol: { type: "string" },
+      workers: { type: "string" },
+      "no-compare": { type: "boolean", default: false },
+    },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -60,8 +101,24 @@ if (import.meta.main) {
     process.exit(2);
   }
   const started = performance.now();
-  const server = await startDemo(port, values.out);
+  const server = await startDemo(values.headless ? 0 : port, values.out);
   console.log(`built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`thermal block demo: ${server.url}  (Ctrl-C to stop)`);
-  process.on("SIGINT", () => void server.close().then(() => process.exit(0)));
+  if (values.headless) {
+    const fields: Record<string, string> = {};
+    for (const key of ["grid", "blocks", "train", "test", "tol", "workers"] as const) {
+      if (values[key] !== undefined) fields[key] = values[key];
+    }
+    if (values["no-compare"]) fields.compare = "0";
+    try {
+      console.log(await runHeadless(server.url, fields));
+    } catch (e) {
+      console.error(e instanceof Error ? e.message : e);
+      process.exitCode = 1;
+    } finally {
+      await server.close();
+    }
+  } else {
+    console.log(`thermal block demo: ${server.url}  (Ctrl-C to stop)`);
+    process.on("SIGINT", () => void server.close().then(() => process.exit(0)));
+  }
 }
