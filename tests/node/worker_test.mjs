@@ -42,7 +42,10 @@ const kinds = [
   {
     what: "leaves a promise rejection unhandled",
     crash: (pool) => pool.applyOnly(tasks.rejectLater, 1, "nobody caught me"),
-    reason: /unhandled promise rejection in the worker: Error: nobody caught me/,
+    // Bun (which runs this file too) reports an unhandled rejection as an uncaught error.
+    reason: "Bun" in globalThis
+      ? /uncaught error in the worker: Error: nobody caught me/
+      : /unhandled promise rejection in the worker: Error: nobody caught me/,
   },
   {
     what: "calls process.exit(3)",
