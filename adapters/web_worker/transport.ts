@@ -1,8 +1,8 @@
 /**
- * The code both web-standard worker adapters share: one `Worker` per pool
+ * The code the web-standard worker adapters share (Deno, Bun, browsers): one `Worker` per pool
  * worker running `entry.ts`, messages forwarded both ways, exits
  * detected, dead workers respawned, and everything torn down on `close()`.
- * `deno_worker.ts` and `bun_worker.ts` pass their runtime's quirks to it.
+ * `deno.ts`, `bun.ts` and `browser.ts` pass their runtime's quirks to it.
  *
  * How an exit is noticed, by kind:
  * - the worker entry announces it (`{ type: "exit" }`) for an uncaught error, an
@@ -151,7 +151,7 @@ const ENTRY: URL = new URL("./entry.ts", import.meta.url);
  * @param quirks The runtime's name and differences.
  * @returns The adapter.
  *
- * @example How `deno_worker.ts` makes its adapter
+ * @example How `deno.ts` makes its adapter
  * ```ts ignore
  * import { webWorkerAdapter } from "./transport.ts";
  *
