@@ -23,7 +23,8 @@ import { HEARTBEAT_MS, RECONNECT_GRACE_MS } from "./protocol.ts";
 
 /** Frame kinds. */
 export const DATA = 1, ACK = 2, PING = 3, PONG = 4, BYE = 5, GONE = 6;
-const FIRST = 1, LAST = 2, GAP = 4;
+/** Data frame flags: first and last frame of a message; an ack asking for a resend. */
+export const FIRST = 1, LAST = 2, GAP = 4;
 const HEADER = 40;
 const COUNTER_AT = 16;
 const MAC_AT = 24;

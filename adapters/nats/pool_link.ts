@@ -59,6 +59,8 @@ export class PoolLink {
   #goneKey: Uint8Array | undefined;
   #nextClaim = 1;
   #links = new Map<number, Link>();
+  /** Frames that arrived for claims still waiting for the worker's answer. */
+  #early = new Map<number, Msg[]>();
   #slots: (Link | undefined)[];
   #watchdog: Watchdog;
   #closing: Promise<void> | null = null;
@@ -222,7 +224,10 @@ export class PoolLink {
       time: facts.time,
       mac: claimMac(secret, facts),
     };
+    this.#early.set(id, []);
     const reply = await claim(this.#nc, this.#subjects, info, request);
+    const early = this.#early.get(id) ?? [];
+    this.#early.delete(id);
     const signed = reply?.ok === true &&
       (secret === undefined || reply.mac === acceptMac(secret, facts, String(reply.nonce)));
     if (!signed) return false;
@@ -251,13 +256,16 @@ export class PoolLink {
     }
     this.#links.set(id, link);
     this.#slots[slot] = link;
+    for (const msg of early) link.channel.receive(msg);
     return true;
   }
 
   #route(msg: Msg): void {
     const tokens = msg.subject.split(".");
-    const link = this.#links.get(Number(tokens[tokens.length - 2]));
+    const id = Number(tokens[tokens.length - 2]);
+    const link = this.#links.get(id);
     if (link) link.channel.receive(msg);
+    else if (this.#early.has(id)) this.#early.get(id)!.push(msg);
     else if (frameKind(msg.data) === PING && msg.reply) {
       // A worker pinging a claim we dropped: tell it, signed for the ping it sent.
       const gone = controlFrame(GONE, 0, "the pool no longer holds this worker");
