@@ -49,11 +49,28 @@ export const inProcess: InProcessAdapter = {
   name: "in-process",
   connect({ workers, events }): Promise<InProcessTransport> {
     let open = true;
+    // One FIFO queue for both directions, drained in microtasks; every so many
+    // drains it waits for a timer instead, so that timers (deadlines, aborts)
+    // still fire while simulated workers stream results.
+    const queue: (() => void)[] = [];
+    let scheduled = false;
+    let drains = 0;
+    const drain = (): void => {
+      scheduled = false;
+      for (const run of queue.splice(0)) if (open) run();
+    };
+    const deliver = (run: () => void): void => {
+      queue.push(run);
+      if (scheduled) return;
+      scheduled = true;
+      if (++drains % 64 === 0) setTimeout(drain, 0);
+      else queueMicrotask(drain);
+    };
     const spawn = (i: number): WorkerRuntime => {
       const runtime: WorkerRuntime = new WorkerRuntime({
         post(message, transfer) {
           const copy = structuredClone(message, { transfer: transfer ?? [] });
-          queueMicrotask(() => open && runtimes[i] === runtime && events.message(i, copy));
+          deliver(() => runtimes[i] === runtime && events.message(i, copy));
         },
       });
       return runtime;
@@ -64,7 +81,7 @@ export const inProcess: InProcessAdapter = {
       send(worker, message, transfer) {
         const copy = structuredClone(message, { transfer: transfer ?? [] });
         const runtime = runtimes[worker];
-        queueMicrotask(() => open && runtime.receive(copy));
+        deliver(() => runtime.receive(copy));
       },
       restart(worker) {
         runtimes[worker].terminate();
@@ -73,9 +90,7 @@ export const inProcess: InProcessAdapter = {
       },
       kill(worker) {
         runtimes[worker].terminate();
-        queueMicrotask(() =>
-          open && events.exit(worker, new Error("the simulated worker was killed"))
-        );
+        deliver(() => events.exit(worker, new Error("the simulated worker was killed")));
       },
       close() {
         open = false;

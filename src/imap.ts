@@ -107,7 +107,10 @@ export async function* runImap(
   const ready = new Map<number, Chunk & { values: unknown[] }>();
   const arrived: (Chunk & { values: unknown[] })[] = [];
   let wake: () => void = () => {};
-  let roomWake: () => void = () => {};
+  const roomWaiters: (() => void)[] = [];
+  const roomWake = () => {
+    for (const w of roomWaiters.splice(0)) w();
+  };
   let started = 0;
   let consumed = 0;
   let items = 0;
@@ -142,7 +145,7 @@ export async function* runImap(
     window,
     room: async () => {
       while (started - consumed >= window && !stop.signal.aborted && !call?.signal.aborted) {
-        await new Promise<void>((r) => (roomWake = r));
+        await new Promise<void>((r) => roomWaiters.push(r));
       }
     },
     depth: 2,
@@ -172,7 +175,6 @@ export async function* runImap(
         }
         consumed++;
         roomWake();
-        roomWake = () => {};
         continue;
       }
       if (finished) {
