@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * `npm run demo:web`: builds the thermal-block page with esbuild and serves it on 127.0.0.1
  * with cross-origin isolation, printing the URL. Stop it with Ctrl-C. With `--headless` it runs
@@ -101,7 +102,11 @@ if (import.meta.main) {
     process.exit(2);
   }
   const started = performance.now();
-  const server = await startDemo(values.headless ? 0 : port, values.out);
+  const server = await startDemo(values.headless ? 0 : port, values.out).catch((e) => {
+    if ((e as { code?: string }).code !== "EADDRINUSE") throw e;
+    console.error(`port ${port} is in use; pick another with --port N (0: any free port)`);
+    process.exit(1);
+  });
   console.log(`built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (values.headless) {
     const fields: Record<string, string> = {};
