@@ -27,4 +27,31 @@ export type { WebWorkerAdapter, WebWorkerTransport } from "./transport.ts";
 export const denoWorker: WebWorkerAdapter = webWorkerAdapter({
   name: "deno-worker",
   closeEvent: false,
+  terminate: hardTerminate,
 });
+
+// Deno 2.7.6 to 2.9.x: `terminate()` does not stop a worker stuck in synchronous
+// code (e.g. `for (;;) {}`): it only flags the worker, which never returns to its
+// event loop, and the parent keeps a referenced op waiting for the worker's close
+// event, so `deno run` never ends (denoland/deno#32617 removed the forced stop;
+// denoland/deno#35657 restores it). Unreferencing the worker through Deno's own
+// (unnamed) ref symbol lets the process end; the looping thread still spins until
+// then. If the internals change, this falls back to a plain `terminate()`.
+const proto = (globalThis as unknown as { Worker?: { prototype: Record<symbol, unknown> } })
+  .Worker?.prototype;
+const REF = proto &&
+  Object.getOwnPropertySymbols(proto).find((s) =>
+    s.description === undefined && typeof proto[s] === "function"
+  );
+const unreferenced = new WeakSet<object>();
+
+function hardTerminate(worker: { terminate(): void }): void {
+  worker.terminate();
+  if (!REF || unreferenced.has(worker)) return;
+  unreferenced.add(worker);
+  try {
+    (worker as unknown as Record<symbol, (ref: boolean) => void>)[REF](false);
+  } catch {
+    // internals changed: the plain terminate() above is all there is
+  }
+}

@@ -58,6 +58,8 @@ export interface WebWorkerQuirks {
   preflight?: () => Promise<void>;
   /** Checks a message before it is sent; what it throws rejects that call. */
   check?: (message: ToWorker) => void;
+  /** Ends a worker, in place of `worker.terminate()` (Deno: see `deno.ts`). */
+  terminate?: (worker: WebWorker) => void;
 }
 
 /**
@@ -177,13 +179,15 @@ function start(
 ): Promise<WebWorkerTransport> {
   let closed = false;
   const slots: Slot[] = [];
+  const end = (worker: WebWorker): void =>
+    quirks.terminate ? quirks.terminate(worker) : worker.terminate();
 
   /** Ends worker `index` (if `slot` is still its current one) and reports it. */
   const lost = (index: number, slot: Slot, reason: string, cause?: ErrorData): void => {
     if (closed || slot.dead || slots[index] !== slot) return;
     slot.dead = true;
     slot.off();
-    slot.worker.terminate();
+    end(slot.worker);
     events.exit(index, new Error(reason, { cause: cause ? reviveError(cause) : undefined }));
   };
 
@@ -252,7 +256,7 @@ function start(
     for (const slot of slots.splice(0)) {
       slot.dead = true;
       slot.off();
-      slot.worker.terminate();
+      end(slot.worker);
     }
   }
 
@@ -271,7 +275,7 @@ function start(
         // A deadline or abort gave up on its task: end it silently, no `exit` event.
         old.dead = true;
         old.off();
-        old.worker.terminate();
+        end(old.worker);
       }
       try {
         slots[index] = spawn(index);
