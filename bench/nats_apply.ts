@@ -2,11 +2,13 @@
  * Apply latency over NATS on loopback against a raw NATS request/reply, in
  * the same run: a pool of one NATS worker process runs a no-op task, and a
  * responder process of the same runtime echoes a raw request. Prints
- * `nats_apply_ratio` (target ≤ 3).
+ * `nats_apply_ratio` (target ≤ 3). With `--push`, also the median time of a
+ * 64 MiB `push()` to that worker; with `--secret`, pool and worker sign
+ * every claim and frame with a cluster secret.
  *
  * ```sh
- * node_modules/.bin/deno run -A bench/nats_apply.ts
- * node_modules/.bin/bun bench/nats_apply.ts
+ * node_modules/.bin/deno run -A bench/nats_apply.ts [--push] [--secret]
+ * node_modules/.bin/bun bench/nats_apply.ts [--push] [--secret]
  * ```
  *
  * @module
@@ -34,6 +36,16 @@ export interface NatsApplyFigures {
   raw_request_us: number;
   /** `nats_apply_us / raw_request_us`. */
   nats_apply_ratio: number;
+  /** With `push`: median milliseconds of a 64 MiB `push()` (and its `remove()`). */
+  push_64mib_ms?: number;
+}
+
+/** What to measure besides apply latency. */
+export interface NatsBenchOptions {
+  /** Also time 64 MiB pushes. */
+  push?: boolean;
+  /** Sign with this cluster secret (pool and worker). */
+  secret?: string;
 }
 
 const ROUNDS = 5;
@@ -46,7 +58,9 @@ const SUBJECT = "bench.echo";
  *
  * @returns The figures, or `null` (with a printed reason) without nats-server.
  */
-export async function benchNatsApply(): Promise<NatsApplyFigures | null> {
+export async function benchNatsApply(
+  options: NatsBenchOptions = {},
+): Promise<NatsApplyFigures | null> {
   const serverPath = findNatsServer();
   if (!serverPath) {
     console.log(
@@ -62,6 +76,7 @@ export async function benchNatsApply(): Promise<NatsApplyFigures | null> {
     await startWorker(runtime, [
       ...["--server", server.url, "--cluster", cluster, "--user", USER, "--password", PASSWORD],
       ...["--allow-module", new URL("../tests/fixtures/", import.meta.url).href],
+      ...(options.secret ? ["--secret", options.secret] : []),
     ], "bench-worker");
     const responder = launchScript(runtime, "bench/nats_apply.ts", ["--responder", server.url], {
       COHORT_NATS_PASSWORD: PASSWORD,
@@ -70,14 +85,17 @@ export async function benchNatsApply(): Promise<NatsApplyFigures | null> {
     const payload = new Uint8Array(16);
     const conn = nc = await connect({ servers: server.url, user: USER, pass: PASSWORD });
     const raw = () => conn.request(SUBJECT, payload, { timeout: 5_000 });
-    await using pool = await createPool({
-      adapter: "nats",
-      workers: 1,
-      servers: server.url,
-      cluster,
-      user: USER,
-      password: PASSWORD,
-    });
+    await using pool = await createPool(
+      {
+        adapter: "nats",
+        workers: 1,
+        servers: server.url,
+        cluster,
+        user: USER,
+        password: PASSWORD,
+        ...(options.secret ? { secret: options.secret } : {}),
+      } as Parameters<typeof createPool>[0],
+    );
     const apply = () => pool.applyOnly(tasks.noop, 0);
     await sample(raw, CALLS);
     await sample(apply, CALLS);
@@ -89,11 +107,18 @@ export async function benchNatsApply(): Promise<NatsApplyFigures | null> {
     }
     const nats_apply_us = median(applyTimes);
     const raw_request_us = median(rawTimes);
-    return {
+    const figures: NatsApplyFigures = {
       nats_apply_us: round1(nats_apply_us),
       raw_request_us: round1(raw_request_us),
       nats_apply_ratio: Math.round((nats_apply_us / raw_request_us) * 100) / 100,
     };
+    if (options.push) {
+      const big = new Float64Array((64 * 1024 * 1024) / 8).fill(1);
+      const push = async () => await (await pool.push(big)).remove();
+      await push();
+      figures.push_64mib_ms = round1(median(await sample(push, 5)) / 1000);
+    }
+    return figures;
   } finally {
     await nc?.close();
     await stopAll();
@@ -139,7 +164,10 @@ if (import.meta.main) {
   if (at >= 0) {
     await respond(process.argv[at + 1]);
   } else {
-    const figures = await benchNatsApply();
+    const figures = await benchNatsApply({
+      push: process.argv.includes("--push"),
+      secret: process.argv.includes("--secret") ? `bench-${crypto.randomUUID()}` : undefined,
+    });
     if (figures) {
       console.log(JSON.stringify(figures));
       console.log(`nats_apply_ratio ${figures.nats_apply_ratio}`);

@@ -16,7 +16,7 @@
  * @module
  */
 import { type Msg, type NatsConnection, RequestError } from "@nats-io/transport-node";
-import { createHmac } from "node:crypto";
+import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
 import { type LinkKeys, MAC_BYTES, sameBytes } from "./auth.ts";
 import { cutMessage, encodeMessage, type Message, MessageReader } from "./frames.ts";
 import { HEARTBEAT_MS, RECONNECT_GRACE_MS } from "./protocol.ts";
@@ -77,7 +77,11 @@ export interface ChannelOptions<In extends Message> {
  * @param key The signing key, if any.
  * @returns The same frame.
  */
-export function sealFrame(frame: Uint8Array, counter: number, key?: Uint8Array): Uint8Array {
+export function sealFrame(
+  frame: Uint8Array,
+  counter: number,
+  key?: Uint8Array | KeyObject,
+): Uint8Array {
   const view = new DataView(frame.buffer, frame.byteOffset, HEADER);
   view.setUint32(COUNTER_AT, counter % 0x1_0000_0000, true);
   view.setUint32(COUNTER_AT + 4, Math.floor(counter / 0x1_0000_0000), true);
@@ -93,12 +97,12 @@ export function frameCounter(frame: Uint8Array): number {
 }
 
 /** True if the frame's MAC is right for `key`. */
-export function frameSigned(frame: Uint8Array, key: Uint8Array): boolean {
+export function frameSigned(frame: Uint8Array, key: Uint8Array | KeyObject): boolean {
   return frame.byteLength >= HEADER &&
     sameBytes(frame.subarray(MAC_AT, HEADER), macOf(frame, key));
 }
 
-function macOf(frame: Uint8Array, key: Uint8Array): Uint8Array {
+function macOf(frame: Uint8Array, key: Uint8Array | KeyObject): Uint8Array {
   const h = createHmac("sha256", key);
   h.update(frame.subarray(0, MAC_AT));
   h.update(frame.subarray(HEADER));
@@ -147,12 +151,21 @@ export class Channel<In extends Message, Out extends Message> {
   #counter = 0;
   #newest = 0;
   #recent = new Set<number>();
+  // Key objects: an HMAC with one costs half as much as with raw bytes (Deno).
+  #sendKey: KeyObject | undefined;
+  #receiveKey: KeyObject | undefined;
+  #goneKey: KeyObject | undefined;
   /** Most bytes sent and not yet acknowledged (at least one frame is always let through). */
   window: number = WINDOW;
 
   /** @param options The connection, subjects and callbacks. */
   constructor(options: ChannelOptions<In>) {
     this.#o = options;
+    if (options.keys) {
+      this.#sendKey = createSecretKey(options.keys.send);
+      this.#receiveKey = createSecretKey(options.keys.receive);
+    }
+    if (options.goneKey) this.#goneKey = createSecretKey(options.goneKey);
   }
 
   /** Sends a message; it arrives whole, once, and in order. */
@@ -259,12 +272,12 @@ export class Channel<In extends Message, Out extends Message> {
 
   /** Stamps the next counter into a frame and signs it. */
   #seal(frame: Uint8Array): Uint8Array {
-    return sealFrame(frame, ++this.#counter, this.#o.keys?.send);
+    return sealFrame(frame, ++this.#counter, this.#sendKey);
   }
 
   /** True if a frame is signed by the peer and not seen before (always true unsigned). */
   #fresh(frame: Uint8Array): boolean {
-    const key = this.#o.keys?.receive;
+    const key = this.#receiveKey;
     if (!key) return true;
     if (!frameSigned(frame, key)) return false;
     const counter = frameCounter(frame);
@@ -282,7 +295,7 @@ export class Channel<In extends Message, Out extends Message> {
   /** True if a `GONE` answers our ping `counter` and is signed (or nothing is signed). */
   #goneSigned(frame: Uint8Array, counter: number): boolean {
     if (!this.#o.keys) return true;
-    const key = this.#o.goneKey;
+    const key = this.#goneKey;
     return key !== undefined && frameSigned(frame, key) && frameCounter(frame) === counter;
   }
 
