@@ -47,11 +47,11 @@ const ADAPTERS: Record<AdapterName, { runtime: Runtime | "any"; load(): Promise<
   },
   "node-worker": {
     runtime: "node",
-    load: () => Promise.reject(new TypeError('the "node-worker" adapter is not available yet')),
+    load: async () => (await import("../adapters/node_worker/node.ts")).nodeWorker,
   },
   "web-worker": {
     runtime: "browser",
-    load: () => Promise.reject(new TypeError('the "web-worker" adapter is not available yet')),
+    load: async () => (await import("../adapters/web_worker/browser.ts")).webWorker,
   },
   nats: {
     runtime: "any",

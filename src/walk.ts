@@ -158,8 +158,9 @@ export function walkValue(
     if (isBinary(o)) {
       const buffer = ArrayBuffer.isView(o) ? o.buffer : o as ArrayBufferLike;
       if (isDetached(buffer)) {
+        const kind = (o as object).constructor?.name ?? "buffer";
         return fail(
-          `is ${describe(o).replace("an instance of ", "a ")} whose buffer was detached ` +
+          `is ${/^[AEIOU]/.test(kind) ? "an" : "a"} ${kind} whose buffer was detached ` +
             "(transferred, or consumed by scatterArray with copy: false)",
         );
       }

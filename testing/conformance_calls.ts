@@ -153,8 +153,8 @@ export function callsSuite(options: ConformanceOptions): void {
       const { error, ms } = await timed(timed_.applyOnly(tasks.hang, 0));
       assert.ok(error instanceof TimeoutError, String(error));
       assert.ok(ms < 200 + SLACK_MS, `rejected after ${ms} ms`);
-      assert.deepEqual(await timed_.apply(tasks.where), [0, 1]);
-      // A view may lift it.
+      // A view may lift it (the replacement of worker 0 may take longer than 200 ms to start).
+      assert.deepEqual(await timed_.with({ timeout: Infinity }).apply(tasks.where), [0, 1]);
       assert.equal(await timed_.with({ timeout: Infinity }).applyOnly(tasks.nap, 1, 300), 1);
     });
   });
