@@ -33,6 +33,7 @@ export type {
   Request,
   StatsMessage,
   ToWorker,
+  Transfer,
   Transport,
   TransportEvents,
 } from "./src/transport.ts";

@@ -10,7 +10,7 @@ import { INSIDE_WORKER, isWorkerThread } from "../src/guard.ts";
 import type { StartOptions } from "../src/options.ts";
 import { Pool } from "../src/pool.ts";
 import type { Adapter } from "../src/transport.ts";
-import { readEnv, type Runtime, runtimeName } from "./env.ts";
+import { logicalCores, readEnv, type Runtime, runtimeName } from "./env.ts";
 import { inProcess } from "../adapters/in_process.ts";
 
 /**
@@ -155,7 +155,7 @@ function defaultWorkers(): number {
     }
     return n;
   }
-  return Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1);
+  return logicalCores();
 }
 
 async function resolveAdapter(options: PoolOptions): Promise<Adapter> {

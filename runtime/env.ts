@@ -37,3 +37,23 @@ export function runtimeName(): Runtime {
   if (typeof g.document !== "undefined" || "WorkerGlobalScope" in globalThis) return "browser";
   return "other";
 }
+
+/**
+ * The machine's logical cores: `navigator.hardwareConcurrency`, or on Node.js
+ * 20 (which has no `navigator`) `os.availableParallelism()`; at least 1.
+ */
+export function logicalCores(): number {
+  const fromNavigator = globalThis.navigator?.hardwareConcurrency;
+  if (typeof fromNavigator === "number" && fromNavigator > 0) return fromNavigator;
+  try {
+    const g = globalThis as {
+      process?: { getBuiltinModule?(name: string): { availableParallelism?(): number } };
+    };
+    const os = g.process?.getBuiltinModule?.("node:os");
+    const n = os?.availableParallelism?.();
+    if (typeof n === "number" && n > 0) return n;
+  } catch {
+    // not Node.js
+  }
+  return 1;
+}

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { deferred } from "./deferred.ts";
 
 /** A signal that aborts at a deadline or when a caller's signal aborts. */
 export interface CallSignal {
@@ -83,7 +84,7 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
     promise.catch(() => {});
     return Promise.reject(signal.reason);
   }
-  const { promise: aborted, reject } = Promise.withResolvers<never>();
+  const { promise: aborted, reject } = deferred<never>();
   const onAbort = () => reject(signal.reason);
   signal.addEventListener("abort", onAbort, { once: true });
   promise.catch(() => {});

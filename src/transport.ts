@@ -24,7 +24,7 @@ import type { ErrorData } from "./errors.ts";
  *     const transport = await inProcess.connect(options);
  *     return {
  *       ...transport,
- *       send(worker: number, message: ToWorker, transfer?: Transferable[]): void {
+ *       send(worker: number, message: ToWorker, transfer?: Transfer): void {
  *         sent.push(message.type);
  *         transport.send(worker, message, transfer);
  *       },
@@ -137,6 +137,12 @@ export interface CancelMessage {
   id: number;
 }
 
+/**
+ * Buffers a message hands over (moved, not copied) to its receiver. cohort
+ * only ever transfers `ArrayBuffer`s; the type needs no DOM library.
+ */
+export type Transfer = ArrayBuffer[];
+
 /** A request to a worker as the pool builds it, before it gets an `id`. */
 export type Request = ToWorker extends infer M
   ? M extends { id: number } ? M extends CancelMessage ? never : Omit<M, "id"> : never
@@ -232,7 +238,7 @@ export interface Transport {
    * Sends a message to worker `worker`. Messages to one worker arrive in the
    * order sent. `transfer` lists buffers the receiver may take over.
    */
-  send(worker: number, message: ToWorker, transfer?: Transferable[]): void;
+  send(worker: number, message: ToWorker, transfer?: Transfer): void;
   /**
    * Replaces worker `worker` with a fresh one (optional). If the old worker
    * still runs (a deadline or an abort gave up on its task), it is terminated

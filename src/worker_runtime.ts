@@ -16,7 +16,8 @@ import {
 import { itemSeed, setWorkerContext, type WorkerContext } from "./context.ts";
 import { errorToData } from "./errors.ts";
 import { definedHere, lookupTask } from "./tasks.ts";
-import type { CancelMessage, FromWorker, ToWorker } from "./transport.ts";
+import type { CancelMessage, FromWorker, ToWorker, Transfer } from "./transport.ts";
+import { deferred } from "./deferred.ts";
 
 /**
  * Options of a {@linkcode WorkerRuntime}.
@@ -37,7 +38,7 @@ import type { CancelMessage, FromWorker, ToWorker } from "./transport.ts";
  */
 export interface WorkerRuntimeOptions {
   /** Sends a message to the pool. */
-  post(message: FromWorker, transfer?: Transferable[]): void;
+  post(message: FromWorker, transfer?: Transfer): void;
   /**
    * Module URL prefixes from which tasks may be imported. Empty or absent:
    * any module.
@@ -85,7 +86,7 @@ export class WorkerRuntime {
   #poolSeed = 0;
   #cancelled = new Set<number>();
   #dead = false;
-  #killed = Promise.withResolvers<void>();
+  #killed = deferred<void>();
   #deref = (id: number): unknown => {
     if (!this.store.has(id)) {
       throw new Error(
@@ -126,7 +127,7 @@ export class WorkerRuntime {
     this.#killed.resolve();
   }
 
-  #send(message: FromWorker, transfer?: Transferable[]): void {
+  #send(message: FromWorker, transfer?: Transfer): void {
     if (!this.#dead) this.#post(message, transfer);
   }
 

@@ -9,7 +9,8 @@
 import type { Encoded } from "./codec.ts";
 import { deadline } from "./deadline.ts";
 import { type ErrorData, PoolClosedError, WorkerCrashedError } from "./errors.ts";
-import type { FromWorker, Request, ToWorker, Transport } from "./transport.ts";
+import type { FromWorker, Request, ToWorker, Transfer, Transport } from "./transport.ts";
+import { deferred } from "./deferred.ts";
 
 /** A failure of one request on one worker: the task threw. */
 export class Failure {
@@ -29,7 +30,7 @@ export interface Outgoing {
   /** The message, without its id. */
   message: Request;
   /** Buffers to transfer; the message cannot be sent twice unless `rebuild` is given. */
-  transfer?: Transferable[];
+  transfer?: Transfer;
   /** Builds the message again (for a resend after its buffers were transferred). */
   rebuild?: () => Outgoing;
 }
@@ -195,7 +196,7 @@ export class Workers {
       );
     }
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const { promise, resolve, reject } = Promise.withResolvers<Encoded>();
+    const { promise, resolve, reject } = deferred<Encoded>();
     const p: Pending = {
       id: this.#nextId++,
       worker,
@@ -298,7 +299,7 @@ export class Workers {
   }
 
   #internal(worker: number, out: Outgoing): Promise<Encoded> {
-    const { promise, resolve, reject } = Promise.withResolvers<Encoded>();
+    const { promise, resolve, reject } = deferred<Encoded>();
     const p: Pending = { id: this.#nextId++, worker, out, sent: false, resolve, reject };
     this.#pending.set(p.id, p);
     this.#send(p);
@@ -367,7 +368,7 @@ export class Workers {
     const slot = this.#slots[worker];
     slot.state = "starting";
     slot.death = undefined;
-    slot.ready = Promise.withResolvers<void>();
+    slot.ready = deferred<void>();
     slot.ready.promise.catch(() => {});
     this.#transport.restart!(worker).then(
       () => this.#closed || this.#init(worker),
@@ -399,7 +400,7 @@ export class Workers {
 }
 
 function newSlot(): Slot {
-  const ready = Promise.withResolvers<void>();
+  const ready = deferred<void>();
   ready.promise.catch(() => {});
   return { state: "starting", everUp: false, crashes: [], queue: [], backlog: [], ready };
 }

@@ -34,6 +34,8 @@ const USAGE = `Usage: main.ts [options]
   --max-basis N    largest basis size (default 50)
   --seed N         seed of the training and test sets (default 1)
   --plot FILE.svg  write the error decay as an SVG chart
+  --chaos [N]      end a random worker after every N-th greedy step (default 3); the run
+                   must still match the quiet comparison run bit for bit
   --no-compare     skip the in-process comparison run
   --help           show this text`;
 
@@ -41,7 +43,7 @@ const ADAPTERS: readonly AdapterName[] = ["in-process", "deno-worker", "bun-work
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    args: process.argv.slice(2),
+    args: chaosArgs(process.argv.slice(2)),
     options: {
       workers: { type: "string" },
       adapter: { type: "string" },
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
       seed: { type: "string", default: "1" },
       plot: { type: "string" },
       "no-compare": { type: "boolean", default: false },
+      chaos: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -86,7 +89,19 @@ async function main(): Promise<void> {
     seed: int("seed", values.seed, 0),
     plot: values.plot,
     compare: !values["no-compare"],
+    chaos: values.chaos ? int("chaos", chaosEvery ?? "3", 1) : undefined,
   });
+}
+
+let chaosEvery: string | undefined;
+/** Takes `--chaos N` apart: parseArgs has no optional values. */
+function chaosArgs(args: string[]): string[] {
+  const i = args.indexOf("--chaos");
+  if (i >= 0 && /^\d+$/.test(args[i + 1] ?? "")) {
+    chaosEvery = args[i + 1];
+    return [...args.slice(0, i + 1), ...args.slice(i + 2)];
+  }
+  return args;
 }
 
 interface DemoOptions {
@@ -101,6 +116,7 @@ interface DemoOptions {
   seed: number;
   plot?: string;
   compare: boolean;
+  chaos?: number;
 }
 
 async function demo(o: DemoOptions): Promise<void> {
@@ -117,15 +133,17 @@ async function demo(o: DemoOptions): Promise<void> {
   const progress: ProgressSink = {
     write: (text) => void process.stderr.write(text),
     isTTY: process.stderr.isTTY === true,
+    columns: process.stderr.columns,
   };
   const common = { tol: o.tol, maxBasisSize: o.maxBasisSize, progress };
   const run = await runDemo(model, training, test, {
     ...common,
     workers: o.workers,
     adapter: o.adapter,
+    chaos: o.chaos === undefined ? undefined : { every: o.chaos, seed: o.seed },
   });
   let baseline: RunResult | undefined;
-  if (o.compare && run.adapter !== "in-process") {
+  if (o.compare && (run.adapter !== "in-process" || o.chaos !== undefined)) {
     baseline = await runDemo(model, training, test, {
       ...common,
       workers: run.workers,
@@ -133,7 +151,16 @@ async function demo(o: DemoOptions): Promise<void> {
     });
   }
   console.log();
-  console.log(formatTable(run, training, o.tol, baseline, baseline && sameNumbers(run, baseline)));
+  const identical = baseline && sameNumbers(run, baseline);
+  console.log(formatTable(run, training, o.tol, baseline, identical));
+  if (o.chaos !== undefined) {
+    console.log(
+      `chaos: ${run.kills} workers ended during the greedy; results ` +
+        (baseline ? (identical ? "bitwise identical to" : "DIFFER from") : "not compared with") +
+        " the quiet run",
+    );
+    if (baseline && !identical) process.exitCode = 1;
+  }
   if (o.plot) {
     writeFileSync(
       o.plot,

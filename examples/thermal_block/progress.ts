@@ -10,6 +10,8 @@ export interface ProgressSink {
   write(text: string): void;
   /** Whether the sink is a terminal that understands carriage returns. */
   isTTY: boolean;
+  /** The terminal's width; a redrawn line is cut to fit it (default 80). */
+  columns?: number;
 }
 
 /** A progress indicator for one phase. */
@@ -38,6 +40,10 @@ const WIDTH = 28;
  */
 export function createProgress(sink: ProgressSink, title: string, minLineInterval = 0): Progress {
   let lastLine = -Infinity;
+  // A redrawn line longer than the terminal wraps, and "\r" then redraws only its last part.
+  const width = Math.max(20, (sink.columns ?? 80) - 1);
+  const fit = (line: string): string =>
+    line.length <= width ? line : `${line.slice(0, width - 1)}…`;
   const bar = (fraction: number): string => {
     const f = Math.min(Math.max(fraction, 0), 1);
     const full = Math.round(f * WIDTH);
@@ -47,7 +53,7 @@ export function createProgress(sink: ProgressSink, title: string, minLineInterva
   return {
     update(fraction: number, label: string): void {
       if (sink.isTTY) {
-        sink.write(`\r\x1b[2K${title.padEnd(10)} ${bar(fraction)} ${label}`);
+        sink.write(`\r\x1b[2K${fit(`${title.padEnd(10)} ${bar(fraction)} ${label}`)}`);
         return;
       }
       const now = performance.now();
@@ -56,7 +62,7 @@ export function createProgress(sink: ProgressSink, title: string, minLineInterva
       sink.write(`${title}: ${label}\n`);
     },
     done(label: string): void {
-      if (sink.isTTY) sink.write(`\r\x1b[2K${title.padEnd(10)} ${bar(1)} ${label}\n`);
+      if (sink.isTTY) sink.write(`\r\x1b[2K${fit(`${title.padEnd(10)} ${bar(1)} ${label}`)}\n`);
       else sink.write(`${title}: ${label}\n`);
     },
   };

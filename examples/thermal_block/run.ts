@@ -4,10 +4,11 @@
  * @module
  */
 
-import { type AdapterName, createPool, immutable } from "../../mod.ts";
+import { type AdapterName, createPool, immutable, type Pool, rng } from "../../mod.ts";
 import { type GreedyResult, type GreedyStep, weakGreedy } from "./greedy.ts";
 import type { ThermalBlockModel } from "./model.ts";
 import { createProgress, type ProgressSink } from "./progress.ts";
+import { tasks } from "./tasks.ts";
 import { validate, type ValidationSummary } from "./validation.ts";
 
 /** Settings of one run. */
@@ -22,6 +23,12 @@ export interface RunConfig {
   maxBasisSize: number;
   /** Where progress goes (nothing when omitted). */
   progress?: ProgressSink;
+  /**
+   * Chaos: after every `every`-th greedy step, end a random worker (a crash on
+   * thread adapters, a deadline in-process); the run uses retries and the
+   * pool's self-healing and must compute the same numbers as a quiet run.
+   */
+  chaos?: { every: number; seed: number };
 }
 
 /** The outcome of {@linkcode runDemo}. */
@@ -38,6 +45,8 @@ export interface RunResult {
   startMs: number;
   /** Milliseconds from pushing the model to the end of validation. */
   wallMs: number;
+  /** Workers ended on purpose (`chaos`). */
+  kills: number;
 }
 
 /**
@@ -62,10 +71,15 @@ export async function runDemo(
     const name = `${pool.adapter}×${pool.size}`;
     const sink = config.progress;
     start = performance.now();
-    const remoteModel = await pool.push(immutable(model));
+    // With chaos, calls whose worker is ended run again on its replacement, which gets the
+    // pushed model and the scattered training set back before it runs anything.
+    const work = config.chaos ? pool.with({ retries: 5 }) : pool;
+    const random = rng(config.chaos?.seed ?? 0);
+    let kills = 0;
+    const remoteModel = await work.push(immutable(model));
     const greedyBar = sink && createProgress(sink, "greedy");
     let initial: number | undefined;
-    const greedy = await weakGreedy(pool, model, remoteModel, training, {
+    const greedy = await weakGreedy(work, model, remoteModel, training, {
       tol: config.tol,
       maxBasisSize: config.maxBasisSize,
       onStep(step: GreedyStep): void {
@@ -80,13 +94,17 @@ export async function runDemo(
           fraction,
           `${name}  N=${step.dim}  max estimate ${step.maxEstimate.toExponential(2)}`,
         );
+        if (config.chaos && step.dim > 0 && step.dim % config.chaos.every === 0) {
+          kill(pool, Math.floor(random() * pool.size));
+          kills++;
+        }
       },
     });
     const last = greedy.steps[greedy.steps.length - 1];
     greedyBar?.done(`${name}  stopped at N=${last.dim} (${greedy.reason})`);
     const validationBar = sink && createProgress(sink, "validate", 1000);
     const validation = await validate(
-      pool,
+      work,
       remoteModel,
       greedy.rom,
       greedy.basis,
@@ -99,10 +117,26 @@ export async function runDemo(
     );
     await remoteModel.remove();
     const wallMs = performance.now() - start;
-    return { adapter: pool.adapter, workers: pool.size, greedy, validation, startMs, wallMs };
+    return {
+      adapter: pool.adapter,
+      workers: pool.size,
+      greedy,
+      validation,
+      startMs,
+      wallMs,
+      kills,
+    };
   } finally {
     await pool.close();
   }
+}
+
+/** Ends worker `worker` while the run goes on: a crash, or in-process a deadline. */
+function kill(pool: Pool, worker: number): void {
+  const end = pool.adapter === "in-process"
+    ? pool.with({ timeout: 10 }).applyOnly(tasks.stall, worker)
+    : pool.applyOnly(tasks.crash, worker);
+  end.catch(() => {}); // the point: it fails
 }
 
 /**

@@ -37,7 +37,20 @@ export interface Validation {
 const REDUCED_REPEATS = 50;
 
 /** The demo's tasks. */
+declare const process: { exit(code?: number): void } | undefined;
+
 export const tasks = defineTasks(import.meta.url, {
+  /** Ends the worker it runs on, as a crash would (the demo's `--chaos`; never in-process). */
+  crash(): never {
+    const scope = globalThis as { close?: () => void };
+    if (typeof scope.close === "function") scope.close();
+    process?.exit(1);
+    throw new Error("the worker did not end");
+  },
+  /** Never settles: a deadline ends it and replaces the worker (`--chaos` in-process). */
+  stall(): Promise<never> {
+    return new Promise<never>(() => {});
+  },
   /**
    * Estimates the error at every parameter of a training slice and returns the largest,
    * the first one on ties.
