@@ -27,6 +27,10 @@ import { apiSuite } from "./conformance_api.ts";
 import { dataSuite } from "./conformance_data.ts";
 import { mapSuite } from "./conformance_map.ts";
 import { valuesSuite } from "./conformance_values.ts";
+import { edgesSuite } from "./conformance_edges.ts";
+import { callsSuite } from "./conformance_calls.ts";
+import { restoreSuite } from "./conformance_restore.ts";
+import { streamSuite } from "./conformance_stream.ts";
 
 /**
  * Options of {@linkcode runConformance}.
@@ -50,8 +54,13 @@ import { valuesSuite } from "./conformance_values.ts";
 export interface ConformanceOptions {
   /** The adapter's name, shown in test names. */
   name: string;
-  /** Makes a pool on the transport under test. */
-  createPool(options: { workers: number; seed?: number }): Promise<Pool>;
+  /**
+   * Makes a pool on the transport under test with these core options
+   * (`restore` and `callTimeout` are passed by some tests).
+   */
+  createPool(
+    options: { workers: number; seed?: number; restore?: boolean; callTimeout?: number },
+  ): Promise<Pool>;
   /** Tests to skip, by test name, with the reason (`node:test`'s `skip`). */
   skip?: Record<string, string>;
   /** Milliseconds before a test counts as hung (`node:test`'s `timeout`; default 60,000). */
@@ -75,8 +84,10 @@ export const conformanceSuites: readonly ((options: ConformanceOptions) => void)
   dataSuite,
   mapSuite,
   valuesSuite,
-  // The lead adds here: callsSuite (./conformance_calls.ts), restoreSuite
-  // (./conformance_restore.ts), streamSuite (./conformance_stream.ts).
+  edgesSuite,
+  callsSuite,
+  restoreSuite,
+  streamSuite,
 ];
 
 /**

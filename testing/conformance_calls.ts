@@ -149,7 +149,7 @@ export function callsSuite(options: ConformanceOptions): void {
 
   describe(`conformance: ${name}: callTimeout`, () => {
     it("createPool({ callTimeout }) gives every call a deadline", async () => {
-      await using timed_ = await options.createPool({ workers: 2, callTimeout: 200 } as never);
+      await using timed_ = await options.createPool({ workers: 2, callTimeout: 200 });
       const { error, ms } = await timed(timed_.applyOnly(tasks.hang, 0));
       assert.ok(error instanceof TimeoutError, String(error));
       assert.ok(ms < 200 + SLACK_MS, `rejected after ${ms} ms`);

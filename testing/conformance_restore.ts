@@ -73,7 +73,7 @@ export function restoreSuite(options: ConformanceOptions): void {
     });
 
     it("with restore: false, handles whose data was on a replaced worker say so", async () => {
-      await using pool = await options.createPool({ workers: 2, restore: false } as never);
+      await using pool = await options.createPool({ workers: 2, restore: false });
       const handle = await pool.push([1, 2, 3]);
       await replace(pool, 1);
       await assert.rejects(pool.apply(tasks.total, handle as never), (e: Error) => {
