@@ -10,6 +10,7 @@ import process from "node:process";
 import { connect, type Msg, type NatsConnection } from "@nats-io/transport-node";
 import { createPool, type Pool } from "../mod.ts";
 import { DATA, FIRST, LAST, sealFrame } from "../adapters/nats/channel.ts";
+import type { NatsPoolOptions } from "../adapters/nats/options.ts";
 import { cutMessage, encodeMessage, type Message } from "../adapters/nats/frames.ts";
 import {
   findNatsServer,
@@ -33,23 +34,24 @@ const SECRET = `s-${crypto.randomUUID()}`;
 let server: TestServer;
 let open: TestWorker;
 
-function natsPool(size: number, extra: Record<string, unknown> = {}): Promise<Pool> {
-  const options = { servers: server.url, cluster: CLUSTER, user: USER, password: PASSWORD };
-  return createPool({
-    adapter: "nats",
-    workers: size,
+function natsPool(size: number, extra: NatsPoolOptions = {}): Promise<Pool> {
+  const options: NatsPoolOptions = {
+    servers: server.url,
+    cluster: CLUSTER,
+    user: USER,
+    password: PASSWORD,
     timeout: 5_000,
     secret: SECRET,
-    ...options,
     ...extra,
-  });
+  };
+  return createPool({ adapter: "nats", workers: size, ...options });
 }
 
 /** A second client of the same account, recording what it reads on `subject`. */
 async function snoop(subject: string): Promise<{ nc: NatsConnection; seen: Msg[] }> {
   const nc = await connect({ servers: server.url, user: USER, pass: PASSWORD });
   const seen: Msg[] = [];
-  nc.subscribe(subject, { callback: (_e, m) => seen.push(m) });
+  nc.subscribe(subject, { callback: (_e, m) => void seen.push(m) });
   await nc.flush();
   return { nc, seen };
 }

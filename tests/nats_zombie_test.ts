@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import { createPool, type Pool, WorkerCrashedError } from "../mod.ts";
 import { nats } from "../adapters/nats/pool.ts";
-import type { FromWorker, Transport } from "../src/transport.ts";
+import type { FromWorker, ToWorker, Transport } from "../src/transport.ts";
 import {
   findNatsServer,
   PASSWORD,
@@ -140,7 +140,7 @@ describe("nats workers that cannot be stuck", { skip: !serverPath && "no nats-se
       options: { servers: server.url, cluster: CLUSTER, user: USER, password: PASSWORD },
     });
     try {
-      const init = { type: "init", index: 0, size: 1, seed: 1, poolSeed: 1, modules: [] } as const;
+      const init: ToWorker = { type: "init", index: 0, size: 1, seed: 1, poolSeed: 1, modules: [] };
       const call = (id: number, task: string, args: string) => ({
         type: "call" as const,
         id,
