@@ -84,6 +84,20 @@ describe("nats signed messages", { skip: !serverPath && "no nats-server" }, () =
 
   test("a worker started without a secret warns", async () => {
     await waitFor(open, /warning: no cluster secret/, 5_000);
+    assert.doesNotMatch(open.output.join(""), /asks for no credentials/);
+  });
+
+  test("a worker on a server that asks for no credentials warns", { timeout: 20_000 }, async () => {
+    const lax = await startServer(serverPath!, "", false);
+    const worker = await startWorker("deno", [
+      ...["--server", lax.url, "--cluster", CLUSTER, "--secret", SECRET],
+      ...["--allow-module", new URL("./fixtures/", import.meta.url).href],
+    ], "a-lax");
+    await waitFor(worker, /warning: the NATS server asks for no credentials/, 5_000);
+    assert.doesNotMatch(worker.output.join(""), /no cluster secret/);
+    worker.proc.kill("SIGTERM");
+    await worker.exited;
+    await lax.kill();
   });
 
   test("a pool without the cluster secret, or with a wrong one, claims no worker", {

@@ -105,6 +105,30 @@ if (!serverPath) {
       assert.deepEqual((await pool.apply(tasks.runtime)).sort(), ["bun", "deno"]);
     });
 
+    natsTest(
+      "createPool() where the runtime has no worker threads keeps its NATS link on the pool's thread",
+      20_000,
+      async () => {
+        // As under Node: the pool's NATS link runs beside the pool instead of on a link thread.
+        const scope = globalThis as { Worker?: unknown };
+        const saved = scope.Worker;
+        delete scope.Worker;
+        let pool: Pool;
+        try {
+          pool = await natsPool(2);
+        } finally {
+          scope.Worker = saved;
+        }
+        try {
+          assert.deepEqual((await pool.apply(tasks.runtime)).sort(), ["bun", "deno"]);
+          const big = new Float64Array(MiB).fill(2);
+          assert.deepEqual(await pool.apply(tasks.sum, await pool.push(big)), [2 * MiB, 2 * MiB]);
+        } finally {
+          await pool.close();
+        }
+      },
+    );
+
     runConformance({
       name: "nats (Deno and Bun processes)",
       createPool: (o) => natsPool(o.workers, o),
