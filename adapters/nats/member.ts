@@ -211,12 +211,10 @@ export class NatsMember {
   }
 
   #threadDied(reason: Error): void {
-    const text = `the task thread ended: ${reason.message}`;
+    const text = `its task thread ended (${reason.message}) and was replaced by a clean one`;
     this.#o.log?.(text);
     const session = this.#session;
-    if (session) {
-      session.channel.bye(`an uncaught error broke the worker's session: ${reason.message}`);
-    }
+    if (session) session.channel.bye(text);
     if (session) this.#free(text);
     else this.#restart();
   }
