@@ -25,7 +25,7 @@
 export { createPool, defaultAdapterName } from "./runtime/create_pool.ts";
 export type { AdapterName, PoolOptions } from "./runtime/create_pool.ts";
 export { Pool } from "./src/pool.ts";
-export type { PoolStats } from "./src/pool.ts";
+export type { PoolStats } from "./src/core.ts";
 export type { CallOptions } from "./src/calls.ts";
 export { RemoteObject } from "./src/remote_object.ts";
 export { defineTasks, isTask } from "./src/tasks.ts";

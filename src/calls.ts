@@ -4,9 +4,12 @@
  *
  * @module
  */
-import type { Encoded } from "./codec.ts";
+import { decode, encode, type Encoded } from "./codec.ts";
+import type { PoolCore } from "./core.ts";
 import { callSignal } from "./deadline.ts";
 import { RemoteError, TimeoutError, WorkerCrashedError } from "./errors.ts";
+import { assertTask } from "./tasks.ts";
+import type { Request } from "./transport.ts";
 import { Failure, type Outgoing, type Workers } from "./workers.ts";
 
 /**
@@ -117,4 +120,43 @@ export function toRemoteError(failures: Failure[]): RemoteError {
   failures.sort((a, b) => a.worker - b.worker);
   const rest = failures.slice(1).map((f) => new RemoteError(f.worker, f.data));
   return new RemoteError(failures[0].worker, failures[0].data, rest);
+}
+
+/** `pool.apply`: one request per worker with the same encoded arguments. */
+export async function applyAll(
+  core: PoolCore,
+  options: CallOptions,
+  task: unknown,
+  args: unknown[],
+): Promise<unknown[]> {
+  assertTask(task, "apply");
+  const { encoded } = encode(args, "args", core.registry.hooks);
+  const out = {
+    message: { type: "call", module: task.module, task: task.taskName, args: encoded },
+  } as const;
+  const name = callName("apply", task);
+  const results = await gather(
+    Array.from({ length: core.size }, (_, i) => attempt(core.workers, i, out, options, name)),
+  );
+  return results.map((r) => decode(r));
+}
+
+/** `pool.applyOnly`: one request to one worker; its buffers move there. */
+export async function applyOne(
+  core: PoolCore,
+  options: CallOptions,
+  task: unknown,
+  worker: number,
+  args: unknown[],
+): Promise<unknown> {
+  assertTask(task, "applyOnly");
+  const hooks = core.registry.hooks;
+  const build = (): Outgoing => {
+    const { encoded, fresh } = encode(args, "args", hooks);
+    const message = { type: "call", module: task.module, task: task.taskName, args: encoded };
+    return { message: message as Request, transfer: fresh, rebuild: build };
+  };
+  const name = callName("applyOnly", task);
+  const [result] = await gather([attempt(core.workers, worker, build(), options, name)]);
+  return decode(result);
 }

@@ -4,16 +4,42 @@
  *
  * @module
  */
-import { type BinaryPart, decode, type Encoded } from "./codec.ts";
+import { type BinaryPart, decode, type Encoded, loadCodec } from "./codec.ts";
 import { workerSeed } from "./context.ts";
 import { PoolClosedError } from "./errors.ts";
-import type { StartOptions } from "./options.ts";
+import { checkStartOptions, type StartOptions } from "./options.ts";
+import { INSIDE_WORKER, isWorkerThread } from "./guard.ts";
 import { HandleRegistry, type RestoreData } from "./registry.ts";
 import type { HandleOwner, RemoteEntry } from "./remote_object.ts";
-import type { ToWorker } from "./transport.ts";
+import type { Adapter, ToWorker } from "./transport.ts";
 import { isShared } from "./walk.ts";
 import { gather } from "./calls.ts";
 import { Workers } from "./workers.ts";
+
+/**
+ * Counts a test or a user can watch for leaks, from {@linkcode Pool.stats}.
+ *
+ * @example
+ * ```ts
+ * import { createPool, type PoolStats } from "@cohort/core";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = await createPool({ adapter: "in-process", workers: 2 });
+ * const handle = await pool.push([1, 2, 3]);
+ * const stats: PoolStats = await pool.stats();
+ * assert.deepEqual(stats, { pendingCalls: 0, remoteObjects: 1, workerObjects: [1, 1] });
+ * await handle.remove();
+ * assert.deepEqual((await pool.stats()).workerObjects, [0, 0]);
+ * ```
+ */
+export interface PoolStats {
+  /** Requests sent to workers and not answered yet (before this call). */
+  pendingCalls: number;
+  /** Remote values the pool holds at least one live handle to. */
+  remoteObjects: number;
+  /** Number of stored values on each worker, in worker order. */
+  workerObjects: number[];
+}
 
 /** The state behind a pool and all its views. */
 export class PoolCore implements HandleOwner {
@@ -51,6 +77,29 @@ export class PoolCore implements HandleOwner {
       restoreFailed: (id, worker, message) => this.registry.loseOne(id, worker, message),
       lost: (index, message) => this.registry.lose(index, message),
     });
+  }
+
+  /** Validates options, connects the adapter and starts every worker. */
+  static async start(adapter: Adapter, options: StartOptions): Promise<PoolCore> {
+    if (isWorkerThread()) throw new TypeError(INSIDE_WORKER);
+    checkStartOptions(options, adapter?.optionKeys ?? []);
+    await loadCodec();
+    const core = new PoolCore(adapter.name, options);
+    try {
+      const transport = await adapter.connect({
+        workers: core.size,
+        options: options as unknown as Record<string, unknown>,
+        events: {
+          message: (worker, message) => core.workers.onMessage(worker, message),
+          exit: (worker, reason) => core.workers.onExit(worker, reason),
+        },
+      });
+      await core.workers.start(transport, options.startTimeout ?? 60_000);
+    } catch (e) {
+      await core.workers.close();
+      throw e;
+    }
+    return core;
   }
 
   /** Throws `PoolClosedError` after `close()`. */
@@ -96,7 +145,7 @@ export class PoolCore implements HandleOwner {
   }
 
   /** Counts for leak checks. */
-  async stats(): Promise<{ pendingCalls: number; remoteObjects: number; workerObjects: number[] }> {
+  async stats(): Promise<PoolStats> {
     this.checkOpen();
     const pendingCalls = this.workers.pendingCount;
     const answers = await gather(

@@ -154,3 +154,10 @@ export function checkCallOptions(options: unknown, what = "with()"): CallOptions
   }
   return o;
 }
+
+/** Checks a worker index: an integer in `[0, size)`. */
+export function checkWorker(worker: unknown, size: number): void {
+  if (!Number.isInteger(worker) || (worker as number) < 0 || (worker as number) >= size) {
+    throw new RangeError(`'worker' must be an integer in [0, ${size}), got ${describe(worker)}`);
+  }
+}

@@ -1,51 +1,19 @@
 /**
- * The pool's public face: validate, encode, request, decode. The workers live
- * in `workers.ts`, the handles in `registry.ts`, maps in `map.ts` and
- * `imap.ts`, what views share in `core.ts`.
- *
+ * The pool's public face: each method validates and hands over to `data.ts`,
+ * `calls.ts`, `map.ts` or `imap.ts`; what views share is in `core.ts`.
  * @module
  */
-import { attempt, callName, type CallOptions, gather } from "./calls.ts";
-import { decode, encode, encodeWalked, loadCodec } from "./codec.ts";
-import { PoolCore, snapshot } from "./core.ts";
-import { describe } from "./describe.ts";
-import { INSIDE_WORKER, isWorkerThread } from "./guard.ts";
-import { isImmutable } from "./immutable.ts";
+import { applyAll, applyOne, type CallOptions } from "./calls.ts";
+import { PoolCore, type PoolStats } from "./core.ts";
+import { pullValues, pushValue, scatter } from "./data.ts";
 import { runImap } from "./imap.ts";
 import { type ImapFunction, type ImapUnorderedFunction, type MapFunction, runMap } from "./map.ts";
-import { checkCallOptions, checkStartOptions, type StartOptions } from "./options.ts";
+import { checkCallOptions, checkWorker, type StartOptions } from "./options.ts";
 import type { RemoteObject } from "./remote_object.ts";
-import { type ArrayChunks, scatterChunks, type ScatterOptions } from "./scatter.ts";
-import { assertTask, type Task } from "./tasks.ts";
-import type { Adapter, Request } from "./transport.ts";
-import type { Outgoing } from "./workers.ts";
+import type { ArrayChunks, ScatterOptions } from "./scatter.ts";
+import type { Task } from "./tasks.ts";
+import type { Adapter } from "./transport.ts";
 import type { Args } from "./types.ts";
-import { walkValue } from "./walk.ts";
-
-/**
- * Counts a test or a user can watch for leaks, from {@linkcode Pool.stats}.
- *
- * @example
- * ```ts
- * import { createPool, type PoolStats } from "@cohort/core";
- * import assert from "node:assert/strict";
- *
- * await using pool = await createPool({ adapter: "in-process", workers: 2 });
- * const handle = await pool.push([1, 2, 3]);
- * const stats: PoolStats = await pool.stats();
- * assert.deepEqual(stats, { pendingCalls: 0, remoteObjects: 1, workerObjects: [1, 1] });
- * await handle.remove();
- * assert.deepEqual((await pool.stats()).workerObjects, [0, 0]);
- * ```
- */
-export interface PoolStats {
-  /** Requests sent to workers and not answered yet (before this call). */
-  pendingCalls: number;
-  /** Remote values the pool holds at least one live handle to. */
-  remoteObjects: number;
-  /** Number of stored values on each worker, in worker order. */
-  workerObjects: number[];
-}
 
 /**
  * A pool of workers that keep data and run tasks, as pyMOR's `WorkerPool`.
@@ -54,7 +22,7 @@ export interface PoolStats {
  *
  * @example
  * ```ts
- * import { createPool, defineTasks } from "@cohort/core";
+ * import { createPool, defineTasks, immutable } from "@cohort/core";
  * import assert from "node:assert/strict";
  *
  * export const tasks = defineTasks(import.meta.url, {
@@ -68,6 +36,11 @@ export interface PoolStats {
  * assert.deepEqual(await pool.map(tasks.add, [[1, 2, 3], [10, 20, 30]]), [11, 22, 33]);
  * assert.deepEqual(await pool.map(tasks.add, [[1, 2, 3]], 100), [101, 102, 103]);
  * assert.deepEqual(await pool.pull(xs), [new Float64Array([1, 2]), new Float64Array([3, 4])]);
+ * const rows = await pool.scatterList(["a", "b", "c"]); // 2 items on worker 0, 1 on worker 1
+ * assert.deepEqual(await pool.pull(rows), [["a", "b"], ["c"]]);
+ * const model = immutable({ weights: new Float64Array([1, 2]) });
+ * const [a, b] = [await pool.push(model), await pool.push(model)]; // the second sends nothing
+ * assert.deepEqual((await pool.stats()).workerObjects, [3, 3]);
  * ```
  */
 export class Pool {
@@ -97,25 +70,7 @@ export class Pool {
    * @throws {TypeError} For a bad option, an unknown key, or a call inside a worker.
    */
   static async start(adapter: Adapter, options: StartOptions): Promise<Pool> {
-    if (isWorkerThread()) throw new TypeError(INSIDE_WORKER);
-    checkStartOptions(options, adapter?.optionKeys ?? []);
-    await loadCodec();
-    const core = new PoolCore(adapter.name, options);
-    try {
-      const transport = await adapter.connect({
-        workers: core.size,
-        options: options as unknown as Record<string, unknown>,
-        events: {
-          message: (worker, message) => core.workers.onMessage(worker, message),
-          exit: (worker, reason) => core.workers.onExit(worker, reason),
-        },
-      });
-      await core.workers.start(transport, options.startTimeout ?? 60_000);
-    } catch (e) {
-      await core.workers.close();
-      throw e;
-    }
-    return new Pool(core, { timeout: options.callTimeout });
+    return new Pool(await PoolCore.start(adapter, options), { timeout: options.callTimeout });
   }
 
   /**
@@ -155,48 +110,10 @@ export class Pool {
    * @param value Any value that can be sent.
    * @returns A handle to the value on the workers.
    * @throws {TypeError} If the value cannot be sent (the message says where).
-   *
-   * @example
-   * ```ts
-   * import { createPool, immutable } from "@cohort/core";
-   * import assert from "node:assert/strict";
-   *
-   * await using pool = await createPool({ adapter: "in-process", workers: 2 });
-   * const model = immutable({ weights: new Float64Array([1, 2]) });
-   * await using a = await pool.push(model);
-   * await using b = await pool.push(model); // sends nothing
-   * assert.deepEqual((await pool.stats()).workerObjects, [1, 1]);
-   * ```
    */
   async push<T>(value: T): Promise<RemoteObject<T>> {
-    const { registry, workers } = this.#core;
     this.#check();
-    const frozen = isImmutable(value);
-    const hit = frozen ? registry.pushed(value as object) : undefined;
-    if (hit) {
-      hit.entry.refs++;
-      const handle = registry.handle<T>(hit.entry);
-      await hit.stored.catch(async (e) => {
-        await handle.remove();
-        throw e;
-      });
-      return handle;
-    }
-    const { encoded } = encode(value, "value", registry.hooks);
-    const kept = frozen || !this.#core.restore ? encoded : snapshot(encoded);
-    const entry = this.#core.entry({ kind: "all", value: kept });
-    const out = { message: { type: "put", object: entry.id, value: encoded } } as const;
-    const name = callName("push");
-    const stored = this.#core.store(
-      entry,
-      this.#core.targets().map((i) => attempt(workers, i, out, this.#options, name)),
-    );
-    if (frozen) {
-      stored.catch(() => {});
-      registry.rememberImmutable(value as object, entry, stored);
-    }
-    await stored;
-    return registry.handle<T>(entry);
+    return await pushValue(this.#core, this.#options, value);
   }
 
   /**
@@ -206,23 +123,10 @@ export class Pool {
    * @param list The items.
    * @returns A handle whose value on worker i is that worker's chunk.
    * @throws {TypeError} If `list` is not an array or holds unsendable values.
-   *
-   * @example
-   * ```ts
-   * import { createPool } from "@cohort/core";
-   * import assert from "node:assert/strict";
-   *
-   * await using pool = await createPool({ adapter: "in-process", workers: 4 });
-   * const chunks = await pool.scatterList(["a", "b", "c", "d", "e"]);
-   * assert.deepEqual(await pool.pull(chunks), [["a", "b"], ["c", "d"], ["e"], []]);
-   * ```
    */
   async scatterList<T>(list: readonly T[]): Promise<RemoteObject<T[]>> {
     this.#check();
-    if (!Array.isArray(list)) {
-      throw new TypeError(`'list' must be an array, got ${describe(list)}`);
-    }
-    return await this.#scatter<T[]>(list, "list", {});
+    return await scatter<T[]>(this.#core, this.#options, list, "list", {});
   }
 
   /**
@@ -236,48 +140,13 @@ export class Pool {
    * @returns A handle whose value on worker i is that worker's rows.
    * @throws {TypeError} If `array` is neither a typed array nor an array.
    * @throws {RangeError} If `rowLength` is not a positive integer dividing the length.
-   *
-   * @example
-   * ```ts
-   * import { createPool } from "@cohort/core";
-   * import assert from "node:assert/strict";
-   *
-   * await using pool = await createPool({ adapter: "in-process", workers: 2 });
-   * const points = await pool.scatterArray(new Float64Array(3 * 3), { rowLength: 3 });
-   * assert.deepEqual((await pool.pull(points)).map((p) => p.length), [6, 3]);
-   * ```
    */
   async scatterArray<A extends ArrayChunks>(
     array: A,
     options: ScatterOptions = {},
   ): Promise<RemoteObject<A>> {
     this.#check();
-    return await this.#scatter<A>(array, "array", options);
-  }
-
-  async #scatter<T>(
-    array: unknown,
-    name: string,
-    options: ScatterOptions,
-  ): Promise<RemoteObject<T>> {
-    const { registry, workers, restore } = this.#core;
-    const walk = Array.isArray(array) ? walkValue(array, name, registry.hooks) : undefined;
-    const chunks = scatterChunks(array, this.size, options, name);
-    const encoded = chunks.map((c) =>
-      walk ? encodeWalked(c.value, walk, name) : encode(c.value, name, registry.hooks)
-    );
-    const entry = this.#core.entry({ kind: "each", values: encoded.map((e) => e.encoded) });
-    const call = callName(name === "list" ? "scatterList" : "scatterArray");
-    await this.#core.store(
-      entry,
-      this.#core.targets().map((i) => {
-        // Kept for restores, a chunk is copied to its worker; otherwise it moves there.
-        const transfer = restore ? [] : [...encoded[i].fresh, ...chunks[i].transfer];
-        const message = { type: "put", object: entry.id, value: encoded[i].encoded } as const;
-        return attempt(workers, i, { message, transfer }, this.#options, call);
-      }),
-    );
-    return registry.handle<T>(entry);
+    return await scatter<A>(this.#core, this.#options, array, "array", options);
   }
 
   /**
@@ -287,32 +156,10 @@ export class Pool {
    * @param handle A handle of this pool.
    * @returns One value per worker.
    * @throws {TypeError} If `handle` is not a handle of this pool.
-   *
-   * @example
-   * ```ts
-   * import { createPool } from "@cohort/core";
-   * import assert from "node:assert/strict";
-   *
-   * await using pool = await createPool({ adapter: "in-process", workers: 2 });
-   * const counter = await pool.push({ n: 1 });
-   * assert.deepEqual(await pool.pull(counter), [{ n: 1 }, { n: 1 }]);
-   * ```
    */
   async pull<T>(handle: RemoteObject<T>): Promise<T[]> {
     this.#check();
-    const { registry, workers } = this.#core;
-    if (typeof handle !== "object" || handle === null || !("removed" in handle)) {
-      throw new TypeError(`'handle' must be a remote object handle, got ${describe(handle)}`);
-    }
-    const id = registry.idOf(handle, "handle");
-    const out = { message: { type: "get", object: id } } as const;
-    const answers = await gather(
-      Array.from(
-        { length: this.size },
-        (_, i) => attempt(workers, i, out, this.#options, "pull()"),
-      ),
-    );
-    return answers.map((a) => decode(a) as T);
+    return await pullValues(this.#core, this.#options, handle);
   }
 
   /**
@@ -330,19 +177,7 @@ export class Pool {
     ...args: NoInfer<Args<A>>
   ): Promise<Awaited<R>[]> {
     this.#check();
-    assertTask(task, "apply");
-    const { encoded } = encode(args, "args", this.#core.registry.hooks);
-    const out = {
-      message: { type: "call", module: task.module, task: task.taskName, args: encoded },
-    } as const;
-    const name = callName("apply", task);
-    const results = await gather(
-      Array.from(
-        { length: this.size },
-        (_, i) => attempt(this.#core.workers, i, out, this.#options, name),
-      ),
-    );
-    return results.map((r) => decode(r) as Awaited<R>);
+    return await applyAll(this.#core, this.#options, task, args) as Awaited<R>[];
   }
 
   /**
@@ -361,19 +196,8 @@ export class Pool {
     ...args: NoInfer<Args<A>>
   ): Promise<Awaited<R>> {
     this.#check();
-    assertTask(task, "applyOnly");
-    this.#checkWorker(worker);
-    const hooks = this.#core.registry.hooks;
-    const build = (): Outgoing => {
-      const { encoded, fresh } = encode(args, "args", hooks);
-      const message = { type: "call", module: task.module, task: task.taskName, args: encoded };
-      return { message: message as Request, transfer: fresh, rebuild: build };
-    };
-    const name = callName("applyOnly", task);
-    const [result] = await gather([
-      attempt(this.#core.workers, worker, build(), this.#options, name),
-    ]);
-    return decode(result) as Awaited<R>;
+    checkWorker(worker, this.size);
+    return await applyOne(this.#core, this.#options, task, worker, args) as Awaited<R>;
   }
 
   /**
@@ -436,7 +260,7 @@ export class Pool {
    */
   async revive(worker?: number): Promise<void> {
     this.#check();
-    if (worker !== undefined) this.#checkWorker(worker);
+    if (worker !== undefined) checkWorker(worker, this.size);
     await this.#core.workers.revive(worker);
   }
 
@@ -471,13 +295,5 @@ export class Pool {
   #check(): void {
     if (this.#refused) throw this.#refused;
     this.#core.checkOpen();
-  }
-
-  #checkWorker(worker: unknown): void {
-    if (!Number.isInteger(worker) || (worker as number) < 0 || (worker as number) >= this.size) {
-      throw new RangeError(
-        `'worker' must be an integer in [0, ${this.size}), got ${describe(worker)}`,
-      );
-    }
   }
 }
