@@ -11,14 +11,8 @@
  */
 import type { SuperJSON } from "superjson";
 import { onRegister } from "./classes.ts";
-import {
-  isBinary,
-  isShared,
-  RISKY_KEY,
-  type ValueHooks,
-  type WalkResult,
-  walkValue,
-} from "./walk.ts";
+import { escapeKeys, unescapeKeys } from "./escape.ts";
+import { isBinary, isShared, type ValueHooks, type WalkResult, walkValue } from "./walk.ts";
 
 /**
  * A binary part of an encoded value, carried beside the JSON text.
@@ -239,77 +233,6 @@ export function decode(encoded: Encoded, hooks: DecodeHooks = {}): unknown {
   } finally {
     decoding = previous;
   }
-}
-
-// Keys superjson refuses travel with a `~` in front (and `~constructor` as
-// `~~constructor`), in a copy of the plain objects that hold them.
-function escapeKeys(v: unknown, refs: Map<object, number>, copies: Map<object, unknown>): unknown {
-  if (typeof v !== "object" || v === null || isBinary(v) || refs.has(v)) return v;
-  if (copies.has(v)) return copies.get(v);
-  if (Array.isArray(v)) {
-    const out: unknown[] = [];
-    copies.set(v, out);
-    for (const x of v) out.push(escapeKeys(x, refs, copies));
-    return out;
-  }
-  if (v instanceof Map) {
-    const out = new Map();
-    copies.set(v, out);
-    for (const [k, x] of v) out.set(escapeKeys(k, refs, copies), escapeKeys(x, refs, copies));
-    return out;
-  }
-  if (v instanceof Set) {
-    const out = new Set();
-    copies.set(v, out);
-    for (const x of v) out.add(escapeKeys(x, refs, copies));
-    return out;
-  }
-  const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null && !isOwnFieldsClass(v)) {
-    return v;
-  }
-  const out = Object.create(proto);
-  copies.set(v, out);
-  for (const k of Object.keys(v)) {
-    const key = RISKY_KEY.test(k) ? `~${k}` : k;
-    out[key] = escapeKeys((v as Record<string, unknown>)[k], refs, copies);
-  }
-  return out;
-}
-
-function isOwnFieldsClass(v: object): boolean {
-  return !(v instanceof Date || v instanceof RegExp || v instanceof URL || v instanceof Error);
-}
-
-function unescapeKeys(v: unknown, seen: Set<object>): unknown {
-  if (typeof v !== "object" || v === null || isBinary(v) || seen.has(v)) return v;
-  seen.add(v);
-  if (Array.isArray(v)) {
-    for (const x of v) unescapeKeys(x, seen);
-  } else if (v instanceof Map) {
-    for (const [k, x] of v) {
-      unescapeKeys(k, seen);
-      unescapeKeys(x, seen);
-    }
-  } else if (v instanceof Set) {
-    for (const x of v) unescapeKeys(x, seen);
-  } else {
-    const o = v as Record<string, unknown>;
-    for (const k of Object.keys(o)) {
-      unescapeKeys(o[k], seen);
-      if (k.startsWith("~") && RISKY_KEY.test(k)) {
-        const value = o[k];
-        delete o[k];
-        Object.defineProperty(o, k.slice(1), {
-          value,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      }
-    }
-  }
-  return v;
 }
 
 export { registerClass } from "./classes.ts";
