@@ -31,3 +31,12 @@ export const tasks = defineTasks(import.meta.url, {
   },
   nothing(): void {},
 });
+
+/** Tasks for the map engine test. */
+export const mapTasks = defineTasks(import.meta.url, {
+  /** Sleeps `ms` and returns the index of the worker that ran the item. */
+  async napWhere(ms: number): Promise<number> {
+    await new Promise((r) => setTimeout(r, ms));
+    return workerContext().index;
+  },
+});
