@@ -61,7 +61,23 @@ export function callName(method: string, task?: { taskName: string }): string {
  * deadline applies to each attempt; a crash or a deadline is retried on the
  * worker's replacement, an abort or a task's own error never.
  */
-export async function attempt(
+export function attempt(
+  workers: Workers,
+  worker: number,
+  out: Outgoing,
+  options: CallOptions,
+  name: string,
+): Promise<Encoded> {
+  // No deadline, signal or retries: the request is the attempt.
+  if (options.signal === undefined && !options.retries) {
+    if (options.timeout === undefined || options.timeout === Infinity) {
+      return workers.request(worker, out);
+    }
+  }
+  return attemptWith(workers, worker, out, options, name);
+}
+
+async function attemptWith(
   workers: Workers,
   worker: number,
   out: Outgoing,
@@ -94,6 +110,11 @@ export async function attempt(
  * deadlines (all workers named), then the tasks' errors (lowest worker first).
  */
 export async function gather(requests: Promise<Encoded>[]): Promise<Encoded[]> {
+  try {
+    return await Promise.all(requests);
+  } catch {
+    // One failed: wait for the others, then pick the error below.
+  }
   const settled = await Promise.allSettled(requests);
   const values: Encoded[] = [];
   const failures: Failure[] = [];
@@ -135,10 +156,11 @@ export async function applyAll(
     message: { type: "call", module: task.module, task: task.taskName, args: encoded },
   } as const;
   const name = callName("apply", task);
-  const results = await gather(
-    Array.from({ length: core.size }, (_, i) => attempt(core.workers, i, out, options, name)),
-  );
-  return results.map((r) => decode(r));
+  const requests: Promise<Encoded>[] = new Array(core.size);
+  for (let i = 0; i < core.size; i++) requests[i] = attempt(core.workers, i, out, options, name);
+  const results = await gather(requests);
+  for (let i = 0; i < results.length; i++) (results as unknown[])[i] = decode(results[i]);
+  return results;
 }
 
 /** `pool.applyOnly`: one request to one worker; its buffers move there. */

@@ -87,6 +87,8 @@ export class WorkerRuntime {
   #cancelled = new Set<number>();
   #dead = false;
   #killed = deferred<void>();
+  /** Tasks found already, by module URL and name. */
+  #known = new Map<string, Map<string, (...args: unknown[]) => unknown>>();
   #deref = (id: number): unknown => {
     if (!this.store.has(id)) {
       throw new Error(
@@ -151,7 +153,8 @@ export class WorkerRuntime {
       let result: unknown;
       switch (msg.type) {
         case "call": {
-          const fn = await this.#task(msg.module, msg.task);
+          const fn = this.#known.get(msg.module)?.get(msg.task) ??
+            await this.#task(msg.module, msg.task);
           const args = decode(msg.args, { deref: this.#deref }) as unknown[];
           result = await fn(...args);
           break;
@@ -260,6 +263,10 @@ export class WorkerRuntime {
           "(define it with defineTasks(import.meta.url, { ... }) at the module's top level)",
       );
     }
+    // Found once, a task is called without awaiting its module again.
+    let names = this.#known.get(module);
+    if (!names) this.#known.set(module, names = new Map());
+    names.set(name, fn);
     return fn;
   }
 }

@@ -8,55 +8,12 @@
  */
 import type { Encoded } from "./codec.ts";
 import { deadline } from "./deadline.ts";
-import { type ErrorData, PoolClosedError, WorkerCrashedError } from "./errors.ts";
-import type { FromWorker, Request, ToWorker, Transfer, Transport } from "./transport.ts";
-import { deferred } from "./deferred.ts";
+import { PoolClosedError, WorkerCrashedError } from "./errors.ts";
+import type { FromWorker, ToWorker, Transport } from "./transport.ts";
+import { Failure, type Outgoing, type Pending, PendingTable } from "./requests.ts";
+import { MAX_CRASHES, restoreFailure, Slot, stopped, unrestartable, unsendable } from "./slot.ts";
 
-/** A failure of one request on one worker: the task threw. */
-export class Failure {
-  /** The worker. */
-  readonly worker: number;
-  /** The error as the worker sent it. */
-  readonly data: ErrorData;
-  /** @param worker The worker. @param data The error. */
-  constructor(worker: number, data: ErrorData) {
-    this.worker = worker;
-    this.data = data;
-  }
-}
-
-/** A request as the pool hands it over: message, transfer list, and how to rebuild it. */
-export interface Outgoing {
-  /** The message, without its id. */
-  message: Request;
-  /** Buffers to transfer; the message cannot be sent twice unless `rebuild` is given. */
-  transfer?: Transfer;
-  /** Builds the message again (for a resend after its buffers were transferred). */
-  rebuild?: () => Outgoing;
-}
-
-interface Pending {
-  id: number;
-  worker: number;
-  out: Outgoing;
-  sent: boolean;
-  resolve(value: Encoded): void;
-  reject(reason: unknown): void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
-  stop?: AbortSignal;
-  onStop?: () => void;
-}
-
-interface Slot {
-  state: "starting" | "up" | "dead";
-  everUp: boolean;
-  crashes: number[];
-  queue: number[];
-  backlog: number[];
-  ready: PromiseWithResolvers<void>;
-  death?: Error;
-}
+export { Failure, type Outgoing } from "./requests.ts";
 
 /** What the workers need from the pool. */
 export interface WorkersHooks {
@@ -70,10 +27,6 @@ export interface WorkersHooks {
   lost(index: number, message: string): void;
 }
 
-/** A worker that crashes more often than this within the window stays dead. */
-export const MAX_CRASHES = 5;
-const CRASH_WINDOW_MS = 60_000;
-
 /** The workers of one pool, over one transport. */
 export class Workers {
   /** The number of workers. */
@@ -81,15 +34,14 @@ export class Workers {
   #transport!: Transport;
   #hooks: WorkersHooks;
   #slots: Slot[];
-  #pending = new Map<number, Pending>();
-  #nextId = 1;
+  #pending = new PendingTable();
   #closed: Promise<void> | null = null;
 
   /** @param size Number of workers. @param hooks What the pool supplies. */
   constructor(size: number, hooks: WorkersHooks) {
     this.size = size;
     this.#hooks = hooks;
-    this.#slots = Array.from({ length: size }, () => newSlot());
+    this.#slots = Array.from({ length: size }, () => new Slot());
   }
 
   /** Takes the transport and starts every worker; resolves once all are ready. */
@@ -104,7 +56,7 @@ export class Workers {
 
   /** A fresh id, shared by requests and remote values. */
   nextId(): number {
-    return this.#nextId++;
+    return this.#pending.nextId();
   }
 
   /** Requests not answered yet. */
@@ -137,8 +89,7 @@ export class Workers {
       this.#kill(worker, error);
       return;
     }
-    const i = slot.queue.indexOf(msg.id);
-    if (i >= 0) slot.queue.splice(i, 1);
+    slot.unqueue(msg.id);
     const p = this.#pending.get(msg.id);
     if (!p || p.worker !== worker || !p.sent) return;
     if (msg.type === "ok") this.#settle(p, null, msg.value);
@@ -152,22 +103,12 @@ export class Workers {
     const crash = new WorkerCrashedError(worker, `worker ${worker} crashed: ${reason.message}`, {
       cause: reason,
     });
-    const now = Date.now();
-    slot.crashes = [...slot.crashes.filter((t) => t > now - CRASH_WINDOW_MS), now];
+    const crashes = slot.crashed();
     this.#failAll(worker, crash);
     this.#hooks.lost(worker, crash.message);
     if (!slot.everUp || !this.#transport.restart) return this.#kill(worker, crash);
-    if (slot.crashes.length > MAX_CRASHES) {
-      return this.#kill(
-        worker,
-        new WorkerCrashedError(
-          worker,
-          `worker ${worker} crashed ${slot.crashes.length} times in ${CRASH_WINDOW_MS / 1000} s ` +
-            `and is not restarted again (pool.revive(${worker}) brings it back); ` +
-            `last: ${reason.message}`,
-          { cause: reason },
-        ),
-      );
+    if (crashes > MAX_CRASHES) {
+      return this.#kill(worker, stopped(worker, crashes, reason));
     }
     this.#replace(worker);
   }
@@ -196,26 +137,13 @@ export class Workers {
       );
     }
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const { promise, resolve, reject } = deferred<Encoded>();
-    const p: Pending = {
-      id: this.#nextId++,
+    const { pending: p, promise } = this.#pending.add(
       worker,
       out,
-      sent: false,
-      resolve,
-      reject,
+      (q, reason, soft) => this.#abandon(q, reason, soft),
       signal,
       stop,
-    };
-    this.#pending.set(p.id, p);
-    if (signal) {
-      p.onAbort = () => this.#abandon(p, signal.reason, false);
-      signal.addEventListener("abort", p.onAbort, { once: true });
-    }
-    if (stop) {
-      p.onStop = () => this.#abandon(p, stop.reason, true);
-      stop.addEventListener("abort", p.onStop, { once: true });
-    }
+    );
     if (slot.state === "starting") slot.backlog.push(p.id);
     else this.#send(p);
     return promise;
@@ -232,8 +160,7 @@ export class Workers {
         if (!this.#transport.restart) {
           throw new WorkerCrashedError(i, `worker ${i} cannot be restarted on this transport`);
         }
-        slot.crashes = [];
-        slot.everUp = true;
+        slot.forgive();
         this.#replace(i);
       }
       waits.push(slot.ready.promise);
@@ -245,7 +172,7 @@ export class Workers {
   close(): Promise<void> {
     if (this.#closed) return this.#closed;
     const error = new PoolClosedError("the pool was closed while the call was pending");
-    for (const p of [...this.#pending.values()]) this.#settle(p, error);
+    for (const p of this.#pending.all()) this.#settle(p, error);
     for (const slot of this.#slots) {
       slot.backlog.length = 0;
       slot.queue.length = 0;
@@ -261,9 +188,7 @@ export class Workers {
     } catch (e) {
       this.#kill(
         worker,
-        new WorkerCrashedError(worker, `worker ${worker} could not start`, {
-          cause: e,
-        }),
+        new WorkerCrashedError(worker, `worker ${worker} could not start`, { cause: e }),
       );
     }
   }
@@ -279,16 +204,7 @@ export class Workers {
       for (const { id, value } of this.#hooks.restore(worker)) {
         const put: Outgoing = { message: { type: "put", object: id, value } };
         const p = this.#internal(worker, put);
-        p.then(
-          undefined,
-          (e) =>
-            this.#hooks.restoreFailed(
-              id,
-              worker,
-              `worker ${worker} was replaced and ` +
-                `restoring it failed: ${e instanceof Failure ? e.data.message : e?.message ?? e}`,
-            ),
-        );
+        p.catch((e) => this.#hooks.restoreFailed(id, worker, restoreFailure(worker, e)));
       }
     }
     for (const id of slot.backlog.splice(0)) {
@@ -299,10 +215,8 @@ export class Workers {
   }
 
   #internal(worker: number, out: Outgoing): Promise<Encoded> {
-    const { promise, resolve, reject } = deferred<Encoded>();
-    const p: Pending = { id: this.#nextId++, worker, out, sent: false, resolve, reject };
-    this.#pending.set(p.id, p);
-    this.#send(p);
+    const { pending, promise } = this.#pending.add(worker, out, () => {});
+    this.#send(pending);
     promise.catch(() => {});
     return promise;
   }
@@ -311,14 +225,7 @@ export class Workers {
     const slot = this.#slots[p.worker];
     if (p.sent && p.out.transfer?.length) {
       if (!p.out.rebuild) {
-        return this.#settle(
-          p,
-          new WorkerCrashedError(
-            p.worker,
-            `worker ${p.worker} was replaced and the call, ` +
-              "whose buffers had been transferred to the old worker, could not be sent again",
-          ),
-        );
+        return this.#settle(p, unsendable(p.worker));
       }
       p.out = p.out.rebuild();
     }
@@ -327,29 +234,24 @@ export class Workers {
     try {
       this.#transport.send(p.worker, { ...p.out.message, id: p.id } as ToWorker, p.out.transfer);
     } catch (e) {
-      slot.queue.splice(slot.queue.indexOf(p.id), 1);
+      slot.unqueue(p.id);
       this.#settle(p, e);
     }
   }
 
   #settle(p: Pending, error: unknown, value?: Encoded): void {
-    if (!this.#pending.delete(p.id)) return;
-    if (p.onAbort) p.signal!.removeEventListener("abort", p.onAbort);
-    if (p.onStop) p.stop!.removeEventListener("abort", p.onStop);
-    if (error === null) p.resolve(value!);
-    else p.reject(error);
+    this.#pending.settle(p, error, value);
   }
 
   /** Gives up on a request: drop it if it waits, or replace the worker running it. */
   #abandon(p: Pending, reason: unknown, soft: boolean): void {
-    if (!this.#pending.has(p.id)) return;
+    if (!this.#pending.get(p.id)) return;
     const slot = this.#slots[p.worker];
-    const inBacklog = slot.backlog.indexOf(p.id);
-    if (inBacklog >= 0) slot.backlog.splice(inBacklog, 1);
+    slot.unbacklog(p.id);
     const inQueue = slot.queue.indexOf(p.id);
     this.#settle(p, reason);
     if (inQueue < 0 || (inQueue === 0 && soft)) return; // soft: let a running task finish
-    slot.queue.splice(inQueue, 1);
+    slot.unqueue(p.id);
     if (inQueue > 0 || !this.#transport.restart) {
       // Not started yet: the worker drops it unrun.
       try {
@@ -365,20 +267,10 @@ export class Workers {
   }
 
   #replace(worker: number): void {
-    const slot = this.#slots[worker];
-    slot.state = "starting";
-    slot.death = undefined;
-    slot.ready = deferred<void>();
-    slot.ready.promise.catch(() => {});
+    this.#slots[worker].restart();
     this.#transport.restart!(worker).then(
       () => this.#closed || this.#init(worker),
-      (e) =>
-        this.#kill(
-          worker,
-          new WorkerCrashedError(worker, `worker ${worker} could not be restarted: ${e?.message}`, {
-            cause: e,
-          }),
-        ),
+      (e) => this.#kill(worker, unrestartable(worker, e)),
     );
   }
 
@@ -386,21 +278,12 @@ export class Workers {
     const slot = this.#slots[worker];
     slot.queue.length = 0;
     slot.backlog.length = 0;
-    for (const p of [...this.#pending.values()]) if (p.worker === worker) this.#settle(p, error);
+    for (const p of this.#pending.all()) if (p.worker === worker) this.#settle(p, error);
   }
 
   /** Marks a worker dead and rejects everything waiting on it. */
   #kill(worker: number, error: Error): void {
-    const slot = this.#slots[worker];
-    slot.state = "dead";
-    slot.death = error;
+    this.#slots[worker].die(error);
     this.#failAll(worker, error);
-    slot.ready.reject(error);
   }
-}
-
-function newSlot(): Slot {
-  const ready = deferred<void>();
-  ready.promise.catch(() => {});
-  return { state: "starting", everUp: false, crashes: [], queue: [], backlog: [], ready };
 }
