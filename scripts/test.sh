@@ -16,6 +16,10 @@ step "deno lint"
 $bin/deno lint --quiet
 step "deno fmt --check"
 $bin/deno fmt --check --quiet
+step "unit tests (Deno): the internals, once, without a transport"
+$bin/deno test -A --no-check --quiet tests/unit/ 2>&1 | tee "$log/unit_deno"
+step "unit tests (Bun)"
+$bin/bun test --timeout 60000 ./tests/unit/ 2>&1 | tee "$log/unit_bun"
 step "deno test (Deno)"
 # Every file was type-checked above; --no-check spares each Deno worker a second check.
 $bin/deno test -A --no-check --quiet $deno_tests 2>&1 | tee "$log/deno"
@@ -33,9 +37,16 @@ step "deno publish --dry-run (JSR readiness)"
 $bin/deno publish --dry-run --allow-dirty --quiet
 step "deno doc --lint (every entry point)"
 $bin/deno doc --lint mod.ts transport.ts testing/conformance.ts adapters/in_process.ts adapters/web_worker/deno.ts adapters/web_worker/bun.ts adapters/web_worker/browser.ts adapters/node_worker/node.ts adapters/nats/pool.ts adapters/nats/worker.ts >/dev/null
-# One closing line for both runners: Deno's test steps plus Bun's tests.
+step "deno test --doc (every runnable example in the doc comments)"
+bash scripts/doc_test.sh --quiet 2>&1 | tee "$log/doc"
+# One closing line for all runners. Deno: every passed test without children (top-level tests
+# and steps; a group's own "... ok" line and its opening "name ..." line cancel out).
 strip() { sed 's/\x1b\[[0-9;]*m//g' "$1"; }
-deno_n=$(strip "$log/deno" | grep -oE '[0-9]+ passed \([0-9]+ steps\)' | tail -1 | grep -oE '\([0-9]+' | tr -d '(')
+deno_leaves() { echo $(( $(strip "$1" | grep -cE ' \.\.\. ok' || true) - $(strip "$1" | grep -cE ' \.\.\.$' || true) )); }
+deno_n=$(deno_leaves "$log/deno")
+unit_deno_n=$(deno_leaves "$log/unit_deno")
+unit_bun_n=$(strip "$log/unit_bun" | grep -oE '^ *[0-9]+ pass$' | tail -1 | tr -dc '0-9')
+doc_n=$(strip "$log/doc" | grep -oE '^ok \| [0-9]+ passed' | tail -1 | tr -dc '0-9')
 bun_n=$(strip "$log/bun" | grep -oE '^ *[0-9]+ pass$' | tail -1 | tr -dc '0-9')
 bun_skip=$(strip "$log/bun" | grep -oE '^ *[0-9]+ skip$' | tail -1 | tr -dc '0-9')
 # Browser: the conformance and fault results (one step each) plus the demo smoke test.
@@ -47,10 +58,12 @@ node_n=$(strip "$log/node" | grep -oE '^# pass [0-9]+' | tail -1 | tr -dc '0-9')
 browser_skip=$(strip "$log/browser" | grep -cE '^browser (conformance|demo): skipped' || true)
 browser_skip=$(( browser_skip + $(strip "$log/browser" | { grep -E '^browser (conformance|faults) \(' || true; } | { grep -oE '[0-9]+ skipped' || true; } | awk '{ n += $1 } END { print n + 0 }') ))
 echo
+echo "unit: ${unit_deno_n:-0} passed under Deno, ${unit_bun_n:-0} under Bun;" \
+  "doc examples: ${doc_n:-0} passed"
 echo "deno test: ${deno_n:-0} passed; bun test: ${bun_n:-0} passed, ${bun_skip:-0} skipped;" \
   "browser: ${browser_conf:-0} conformance + ${browser_faults:-0} faults + ${browser_demo:-0} demo" \
   "passed, ${browser_skip:-0} skipped;" \
   "node --test: ${node_n:-0} passed"
 echo "all steps passed"
-echo "$(( ${deno_n:-0} + ${bun_n:-0} + browser_n + ${node_n:-0} )) passed, 0 failed," \
+echo "$(( ${deno_n:-0} + ${bun_n:-0} + browser_n + ${node_n:-0} + ${unit_deno_n:-0} + ${unit_bun_n:-0} + ${doc_n:-0} )) passed, 0 failed," \
   "$(( ${bun_skip:-0} + ${browser_skip:-0} )) skipped"
