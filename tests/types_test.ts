@@ -28,6 +28,22 @@ async function typeChecks(pool: Pool): Promise<void> {
   const balanced = await pool.mapWith({ chunkSize: 2 })(typed.add, [[1]], 2);
   expectType<Equal<typeof balanced, number[]>>(true);
 
+  // Views, streams and pull carry the same types.
+  const viewed = await pool.with({ timeout: 1_000, retries: 1 }).apply(typed.add, 1, 2);
+  expectType<Equal<typeof viewed, number[]>>(true);
+  for await (const y of pool.imap(typed.label, [["a", "b"]], 2)) {
+    expectType<Equal<typeof y, string>>(true);
+  }
+  function* naturals(): Generator<number> {
+    for (let i = 0; i < 3; i++) yield i;
+  }
+  for await (const pair of pool.with({ chunkSize: 2 }).imapUnordered(typed.add, [naturals()], 1)) {
+    expectType<Equal<typeof pair, [number, number]>>(true);
+  }
+  const box: { data: Float64Array } = { data: new Float64Array(1) };
+  const copies = await pool.pull(await pool.push(box));
+  expectType<Equal<typeof copies, { data: Float64Array }[]>>(true);
+
   // A handle stands where its value type is expected, at any depth.
   const model: RemoteObject<{ data: Float64Array }> = await pool.push({
     data: new Float64Array(2),
@@ -53,9 +69,19 @@ async function typeChecks(pool: Pool): Promise<void> {
   await pool.apply(typed.norm, await pool.push("text")).catch(() => {});
   // @ts-expect-error: plain functions are not tasks
   await pool.apply((a: number) => a, 1).catch(() => {});
+  // @ts-expect-error: a view checks arguments as the pool does
+  await pool.with({ timeout: 5 }).applyOnly(typed.add, 0, "1", 2).catch(() => {});
+  // @ts-expect-error: stream items must be numbers
+  pool.imap(typed.add, [["1"]], 2);
+  // @ts-expect-error: an async stream of strings is not a stream of numbers
+  pool.imapUnordered(typed.add, [(async function* () {
+    yield "x";
+  })()], 2);
+  // @ts-expect-error: unknown call option
+  pool.with({ timout: 5 });
 }
 
-test("task types flow through apply(), applyOnly() and map() (checked by deno check)", async () => {
+test("task types flow through apply(), applyOnly(), map(), with(), imap*() and pull() (checked by deno check)", async () => {
   await using pool = await createPool({ adapter: "in-process", workers: 2 });
   await typeChecks(pool);
   assert.deepEqual(await pool.apply(typed.add, 1, 2), [3, 3]);
