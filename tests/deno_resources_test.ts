@@ -6,27 +6,18 @@
 import assert from "node:assert/strict";
 import { createPool, PoolClosedError, WorkerCrashedError } from "../mod.ts";
 import { denoWorker } from "../adapters/web_worker/deno.ts";
+import { deadline } from "../transport.ts";
 import { tasks } from "./fixtures/crash_tasks.ts";
 
 const badImport = new URL("./fixtures/bad_import.ts", import.meta.url).href;
-const limit = (): AbortSignal => AbortSignal.timeout(15_000);
-
 /** Registers a test with every sanitizer on. */
 function sanitized(name: string, fn: () => Promise<void>): void {
   Deno.test({ name, sanitizeOps: true, sanitizeResources: true, sanitizeExit: true, fn });
 }
 
-/** Fails the test if `body` takes longer than 15 s. */
-async function bounded(body: () => Promise<void>): Promise<void> {
-  const signal = limit();
-  const { promise, reject } = Promise.withResolvers<never>();
-  const onAbort = (): void => reject(new Error("test took longer than 15 s"));
-  signal.addEventListener("abort", onAbort);
-  try {
-    await Promise.race([body(), promise]);
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-  }
+/** Fails the test if `body` takes longer than 15 s (the one deadline helper; its timer is cleared). */
+function bounded(body: () => Promise<void>): Promise<void> {
+  return deadline(body(), 15_000, () => new Error("test took longer than 15 s"));
 }
 
 sanitized("close() leaves no op, resource or timer open after calls", () =>
