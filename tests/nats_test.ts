@@ -164,10 +164,17 @@ if (!serverPath) {
         await using pool = await natsPool(1);
         const outside = defineTasks(new URL("../mod.ts", import.meta.url).href, { x: () => 1 });
         const remote = defineTasks("https://example.org/tasks.ts", { y: () => 1 });
-        for (const task of [outside.x, remote.y]) {
+        // Walks out of the allowed folder to the repository's mod.ts (see nats_allow_test.ts).
+        const walks = [
+          `${ALLOWED}../../mod.ts`,
+          `${ALLOWED}%2e%2e/%2e%2e/mod.ts`,
+          `${ALLOWED}..%2f..%2fmod.ts`,
+        ]
+          .map((url) => defineTasks(url, { z: () => 1 }).z);
+        for (const task of [outside.x, remote.y, ...walks]) {
           await assert.rejects(pool.applyOnly(task, 0), (e: Error) => {
             assert.ok(e instanceof RemoteError, String(e));
-            assert.match(e.message, /is not allowed on this worker \(allowed prefixes: /);
+            assert.match(e.message, /is not allowed on this worker.*\(allowed prefixes: /);
             assert.ok(e.message.includes(task.module));
             return true;
           });
