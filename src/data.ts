@@ -11,6 +11,7 @@ import { describe } from "./describe.ts";
 import { isImmutable } from "./immutable.ts";
 import type { RemoteObject } from "./remote_object.ts";
 import { scatterChunks, type ScatterOptions } from "./scatter.ts";
+import { shareParts } from "./share.ts";
 import { walkValue } from "./walk.ts";
 
 /** `pool.push(value)`: one put per worker, or a new handle to an immutable already there. */
@@ -31,7 +32,9 @@ export async function pushValue<T>(
     });
     return handle;
   }
-  const { encoded } = encode(value, "value", registry.hooks);
+  let { encoded } = encode(value, "value", registry.hooks);
+  // An immutable on worker threads: one shared copy, viewed by every worker (and by restores).
+  if (frozen && workers.sharedMemory) encoded = shareParts(encoded);
   const kept = frozen || !core.restore ? encoded : snapshot(encoded);
   const entry = core.entry({ kind: "all", value: kept });
   const out = { message: { type: "put", object: entry.id, value: encoded } } as const;

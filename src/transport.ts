@@ -74,6 +74,13 @@ export interface Transport {
   /** The number of workers. */
   readonly size: number;
   /**
+   * True if the workers share the pool's memory, so that a
+   * `SharedArrayBuffer` sent to them is viewed, not copied (worker threads).
+   * The pool then copies the typed arrays of a pushed `immutable` once into
+   * `SharedArrayBuffer`s that every worker views. Absent or false: copies.
+   */
+  readonly sharedMemory?: boolean;
+  /**
    * Sends a message to worker `worker`. Messages to one worker arrive in the
    * order sent. `transfer` lists buffers the receiver may take over.
    */

@@ -64,6 +64,11 @@ export class Workers {
     return this.#pending.size;
   }
 
+  /** True if the workers view a `SharedArrayBuffer` sent to them (`Transport.sharedMemory`). */
+  get sharedMemory(): boolean {
+    return this.#transport?.sharedMemory === true;
+  }
+
   /** True once `close()` was called. */
   get closed(): boolean {
     return this.#closed !== null;

@@ -195,6 +195,7 @@ export function nodeWorkerAdapter(entry?: URL): NodeWorkerAdapter {
 
       return Promise.resolve({
         size: workers,
+        sharedMemory: true,
         send(index: number, message: ToWorker, transfer?: Transferable[]): void {
           const slot = slots[index];
           if (closed || !slot || slot.dead) return; // the pool learns of the death by `exit`

@@ -262,6 +262,7 @@ function start(
 
   return Promise.resolve({
     size: workers,
+    sharedMemory: canShare(),
     send(index: number, message: ToWorker, transfer?: Transferable[]): void {
       const slot = slots[index];
       quirks.check?.(message);
@@ -293,4 +294,13 @@ function start(
       return Promise.resolve();
     },
   });
+}
+
+/**
+ * True if workers can view a `SharedArrayBuffer` the pool sends them: Deno and
+ * Bun always; a browser page only when cross-origin isolated.
+ */
+function canShare(): boolean {
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  return typeof SharedArrayBuffer === "function" && g.crossOriginIsolated !== false;
 }
