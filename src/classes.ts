@@ -36,7 +36,11 @@ const listeners: ((cls: Ctor, id: string) => void)[] = [];
  * registerClass(Interval, "example.Interval");
  * ```
  */
-export function registerClass(cls: Ctor, id: string): void {
+export function registerClass(
+  // deno-lint-ignore no-explicit-any
+  cls: abstract new (...args: any[]) => unknown,
+  id: string,
+): void {
   if (typeof cls !== "function" || !cls.prototype) {
     throw new TypeError(`'cls' must be a class, got ${String(cls)}`);
   }

@@ -19,7 +19,7 @@ import { isBinary, isShared, type ValueHooks, type WalkResult, walkValue } from 
  *
  * @example The bytes of a part, e.g. to frame it for a byte-stream transport
  * ```ts
- * import type { BinaryPart } from "@cohort/core";
+ * import type { BinaryPart } from "@cohort/core/transport";
  * import assert from "node:assert/strict";
  *
  * function bytesOf(part: BinaryPart): Uint8Array {
@@ -38,7 +38,7 @@ export type BinaryPart = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
  *
  * @example The size of an encoded value on the wire
  * ```ts
- * import type { Encoded } from "@cohort/core";
+ * import type { Encoded } from "@cohort/core/transport";
  * import assert from "node:assert/strict";
  *
  * function wireBytes(value: Encoded): number {

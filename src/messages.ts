@@ -13,7 +13,8 @@ import type { ErrorData } from "./errors.ts";
  *
  * @example Record what a pool sends, by wrapping an adapter
  * ```ts
- * import { type Adapter, createPool, type ToWorker } from "@cohort/core";
+ * import { createPool } from "@cohort/core";
+ * import type { Adapter, ToWorker } from "@cohort/core/transport";
  * import { inProcess } from "@cohort/core/adapters/in-process";
  * import assert from "node:assert/strict";
  *
@@ -48,6 +49,7 @@ export type ToWorker =
 
 /** First message to a worker: who it is. It answers `ready` or `fail`. */
 export interface InitMessage {
+  /** The message kind: `"init"`. */
   type: "init";
   /** The worker's index in the pool. */
   index: number;
@@ -63,6 +65,7 @@ export interface InitMessage {
 
 /** Run one task with encoded arguments. */
 export interface CallMessage {
+  /** The message kind: `"call"`. */
   type: "call";
   /** Request id, echoed in the answer. */
   id: number;
@@ -76,6 +79,7 @@ export interface CallMessage {
 
 /** Run one task per item of a chunk of a map. */
 export interface MapMessage {
+  /** The message kind: `"map"`. */
   type: "map";
   /** Request id, echoed in the answer. */
   id: number;
@@ -93,6 +97,7 @@ export interface MapMessage {
 
 /** Store a value under a remote id. */
 export interface PutMessage {
+  /** The message kind: `"put"`. */
   type: "put";
   /** Request id, echoed in the answer. */
   id: number;
@@ -104,6 +109,7 @@ export interface PutMessage {
 
 /** Delete stored values. */
 export interface DeleteMessage {
+  /** The message kind: `"delete"`. */
   type: "delete";
   /** Request id, echoed in the answer. */
   id: number;
@@ -113,6 +119,7 @@ export interface DeleteMessage {
 
 /** Answer with the stored value of a remote id (`pool.pull`). */
 export interface GetMessage {
+  /** The message kind: `"get"`. */
   type: "get";
   /** Request id, echoed in the answer. */
   id: number;
@@ -122,6 +129,7 @@ export interface GetMessage {
 
 /** Report the number of stored values. */
 export interface StatsMessage {
+  /** The message kind: `"stats"`. */
   type: "stats";
   /** Request id, echoed in the answer. */
   id: number;
@@ -132,6 +140,7 @@ export interface StatsMessage {
  * it was aborted before it started). Handled as it arrives, not queued.
  */
 export interface CancelMessage {
+  /** The message kind: `"cancel"`. */
   type: "cancel";
   /** The request to drop. */
   id: number;
@@ -153,7 +162,7 @@ export type Request = ToWorker extends infer M
  *
  * @example
  * ```ts
- * import type { FromWorker } from "@cohort/core";
+ * import type { FromWorker } from "@cohort/core/transport";
  * import assert from "node:assert/strict";
  *
  * function summary(message: FromWorker): string {

@@ -9,7 +9,8 @@
  *
  * @example Two handles share one entry
  * ```ts
- * import { type HandleOwner, type RemoteEntry, RemoteObject } from "@cohort/core";
+ * import { RemoteObject } from "@cohort/core";
+ * import type { HandleOwner, RemoteEntry } from "@cohort/core/transport";
  * import assert from "node:assert/strict";
  *
  * const entry: RemoteEntry = { id: 1, refs: 2 };
@@ -41,7 +42,8 @@ export interface RemoteEntry {
  *
  * @example A stand-in owner that records releases
  * ```ts
- * import { type HandleOwner, RemoteObject } from "@cohort/core";
+ * import { RemoteObject } from "@cohort/core";
+ * import type { HandleOwner } from "@cohort/core/transport";
  * import assert from "node:assert/strict";
  *
  * const released: number[] = [];

@@ -26,7 +26,8 @@ import type { FromWorker, ToWorker, Transfer } from "./messages.ts";
  *
  * @example Record what workers answer, by wrapping an adapter's events
  * ```ts
- * import { type Adapter, createPool, type FromWorker, type TransportEvents } from "@cohort/core";
+ * import { createPool } from "@cohort/core";
+ * import type { Adapter, FromWorker, TransportEvents } from "@cohort/core/transport";
  * import { inProcess } from "@cohort/core/adapters/in-process";
  * import assert from "node:assert/strict";
  *
@@ -103,7 +104,8 @@ export interface Transport {
  *
  * @example An adapter that reads them, then delegates
  * ```ts
- * import { type Adapter, type ConnectOptions, createPool, type Transport } from "@cohort/core";
+ * import { createPool } from "@cohort/core";
+ * import type { Adapter, ConnectOptions, Transport } from "@cohort/core/transport";
  * import { inProcess } from "@cohort/core/adapters/in-process";
  * import assert from "node:assert/strict";
  *

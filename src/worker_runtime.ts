@@ -24,7 +24,7 @@ import { deferred } from "./deferred.ts";
  *
  * @example The module each worker of a custom web-worker transport runs
  * ```ts ignore
- * import { type ToWorker, WorkerRuntime, type WorkerRuntimeOptions } from "@cohort/core";
+ * import { type ToWorker, WorkerRuntime, type WorkerRuntimeOptions } from "@cohort/core/transport";
  *
  * const options: WorkerRuntimeOptions = {
  *   post: (message, transfer) => self.postMessage(message, { transfer: transfer ?? [] }),
@@ -57,7 +57,8 @@ const modules = new Map<string, Promise<unknown>>();
  *
  * @example A transport whose workers all run in this thread
  * ```ts
- * import { type Adapter, createPool, defineTasks, WorkerRuntime } from "@cohort/core";
+ * import { createPool, defineTasks } from "@cohort/core";
+ * import { type Adapter, WorkerRuntime } from "@cohort/core/transport";
  * import assert from "node:assert/strict";
  *
  * export const tasks = defineTasks(import.meta.url, { twice: (x: number): number => 2 * x });
