@@ -9,7 +9,16 @@ import { type AdapterName, createPool, immutable, type Pool } from "../mod.ts";
 import { collect } from "./fixtures/collect.ts";
 import { tasks } from "./fixtures/tasks.ts";
 import { rawSpawnMs, RawWorkers } from "./raw_baselines.ts";
-import { interleaved, medianOf, paired, type Rounds, time, together } from "./stats.ts";
+import {
+  interleaved,
+  median,
+  medianOf,
+  paired,
+  type Rounds,
+  rounds,
+  time,
+  together,
+} from "./stats.ts";
 
 /** Pool size in every case. */
 export const WORKERS = 2;
@@ -73,16 +82,22 @@ export async function closeFixture(f: Fixture): Promise<void> {
   await f.local.close();
 }
 
-/** apply of a no-op on every worker vs a raw broadcast-and-gather, µs per call. */
-export async function applyCase(f: Fixture, r: Rounds): Promise<[raw: number, apply: number]> {
-  const [raw, apply] = await interleaved(
+/**
+ * apply of a no-op on every worker vs a raw broadcast-and-gather, µs per call,
+ * interleaved in blocks, and the median of the per-round ratios apply / raw.
+ */
+export async function applyCase(
+  f: Fixture,
+  r: Rounds,
+): Promise<[raw: number, apply: number, ratio: number]> {
+  const [raw, apply, ratio] = await interleaved(
     r,
     CALLS,
     BLOCK,
     () => f.raw.roundtrip(),
     () => f.pool.apply(tasks.noop),
   );
-  return [raw * 1000, apply * 1000];
+  return [raw * 1000, apply * 1000, ratio];
 }
 
 /** Items per second of `map(inc)` over {@linkcode MAP_ITEMS} numbers. */
@@ -93,13 +108,37 @@ export async function mapCase(f: Fixture, r: Rounds): Promise<number> {
 }
 
 /**
+ * `map(inc)` and a peer running the same items (one task per item), in the
+ * same rounds, alternating which goes first.
+ *
+ * @returns Items per second of each, and the median of the per-round ratios
+ *   peer time / cohort time (how many times faster cohort is).
+ */
+export async function mapVersusCase(
+  f: Fixture,
+  r: Rounds,
+  peer: (items: readonly number[]) => Promise<unknown>,
+): Promise<[cohort: number, peer: number, speedup: number]> {
+  const items = Array.from({ length: MAP_ITEMS }, (_, i) => i);
+  const [peerMs, cohortMs] = await rounds(r, [
+    () => time(() => peer(items)),
+    () => time(() => f.pool.map(tasks.inc, [items])),
+  ]);
+  const rate = (ms: number[]) => MAP_ITEMS / (median(ms) / 1000);
+  return [rate(cohortMs), rate(peerMs), median(peerMs.map((p, i) => p / cohortMs[i]))];
+}
+
+/**
  * push of an 8 MiB Float64Array vs its raw structured clone to each worker, ms.
  * Both sides let go of the copies before the next one (`remove()`, `drop`)
  * and collect garbage on every thread, untimed: otherwise a collection of
  * the last 8 MiB lands in one side's timing or the other's in a pattern that
  * can lock in for a whole run.
  */
-export async function pushCase(f: Fixture, r: Rounds): Promise<[raw: number, push: number]> {
+export async function pushCase(
+  f: Fixture,
+  r: Rounds,
+): Promise<[raw: number, push: number, ratio: number]> {
   const array = new Float64Array(PUSH_LENGTH).map((_, i) => i);
   return await paired(
     r,
@@ -143,7 +182,10 @@ const CPU = { units: 40, items: 48 };
 const IMBALANCED = { items: 80, scale: 2, chunkSize: 2 };
 
 /** CPU-bound map on the in-process pool and on the pool, ms. */
-export async function cpuCase(f: Fixture, r: Rounds): Promise<[serial: number, parallel: number]> {
+export async function cpuCase(
+  f: Fixture,
+  r: Rounds,
+): Promise<[serial: number, parallel: number, ratio: number]> {
   const items = new Array<number>(CPU.items).fill(CPU.units);
   return await paired(
     r,
@@ -180,7 +222,7 @@ export async function imbalancedCase(
 export async function startupCase(
   setup: Setup,
   r: Rounds,
-): Promise<[raw: number, startup: number]> {
+): Promise<[raw: number, startup: number, ratio: number]> {
   return await paired(
     r,
     () => rawSpawnMs(WORKERS),

@@ -16,6 +16,7 @@ import {
   imbalancedCase,
   MAP_ITEMS,
   mapCase,
+  mapVersusCase,
   openFixture,
   pickAdapter,
   pushCase,
@@ -24,8 +25,16 @@ import {
   startupCase,
 } from "./cohort_cases.ts";
 import { natsCase } from "./nats_case.ts";
-import { type PeerName, peerRate } from "./peers.ts";
-import { progress, round3, type Rounds } from "./stats.ts";
+import {
+  PEER_WARM_ITEMS,
+  type PeerName,
+  type PeerPool,
+  peerRate,
+  runAll,
+  startPeer,
+} from "./peers.ts";
+import { pushImmutableCase } from "./push_cases.ts";
+import { deadline, progress, round3, type Rounds } from "./stats.ts";
 import { ordered, type Results, table } from "./table.ts";
 
 declare const Deno: { args: string[]; version: { deno: string }; exit(code: number): never };
@@ -47,6 +56,7 @@ const ROUNDS = quick
     apply: r(7, 3),
     push: r(15, 3),
     repush: r(5, 2),
+    pushImmutable: r(5, 1),
     map: r(3, 2),
     cpu: r(3, 1),
     imbalanced: r(3, 1),
@@ -57,6 +67,7 @@ const ROUNDS = quick
     apply: r(25, 6),
     push: r(45, 5),
     repush: r(15, 4),
+    pushImmutable: r(11, 2),
     map: r(9, 3),
     cpu: r(7, 1),
     imbalanced: r(7, 1),
@@ -92,16 +103,13 @@ async function attempt(
   }
 }
 
-const ratio = (a: number | null, b: number | null): number | null =>
-  a === null || b === null || b === 0 ? null : a / b;
-
 const setup: Setup = await pickAdapter(runtime);
 out.adapter = setup.adapter;
 if (setup.reason) out.adapter_reason = setup.reason;
 
 await attempt(["startup_ms", "raw_spawn_ms", "startup_ratio"], "startup", async () => {
-  const [raw, startup] = await startupCase(setup, ROUNDS.startup);
-  return { startup_ms: startup, raw_spawn_ms: raw, startup_ratio: startup / raw };
+  const [raw, startup, ratio] = await startupCase(setup, ROUNDS.startup);
+  return { startup_ms: startup, raw_spawn_ms: raw, startup_ratio: ratio };
 });
 
 let fixture: Fixture | null = null;
@@ -116,12 +124,13 @@ const f = (): Fixture => {
 };
 
 await attempt(["apply_us", "raw_roundtrip_us", "apply_ratio"], "apply", async () => {
-  const [raw, apply] = await applyCase(f(), ROUNDS.apply);
-  return { apply_us: apply, raw_roundtrip_us: raw, apply_ratio: apply / raw };
+  // Interleaved blocks; the ratio is the median of the per-round ratios.
+  const [raw, apply, ratio] = await applyCase(f(), ROUNDS.apply);
+  return { apply_us: apply, raw_roundtrip_us: raw, apply_ratio: ratio };
 });
 await attempt(["push_8mib_ms", "raw_clone_8mib_ms", "push_ratio"], "push", async () => {
-  const [raw, push] = await pushCase(f(), ROUNDS.push);
-  return { push_8mib_ms: push, raw_clone_8mib_ms: raw, push_ratio: push / raw };
+  const [raw, push, ratio] = await pushCase(f(), ROUNDS.push);
+  return { push_8mib_ms: push, raw_clone_8mib_ms: raw, push_ratio: ratio };
 });
 await attempt(["repush_immutable_ms", "repush_ratio"], "repush", async () => {
   const ms = await repushCase(f(), ROUNDS.repush);
@@ -129,9 +138,39 @@ await attempt(["repush_immutable_ms", "repush_ratio"], "repush", async () => {
   if (apply === null) throw new Error("no apply_us to compare with");
   return { repush_immutable_ms: ms, repush_ratio: (ms * 1000) / apply };
 });
-await attempt(["map_items_per_s"], "map", async () => ({
-  map_items_per_s: await mapCase(f(), ROUNDS.map),
-}));
+await attempt(
+  ["push_immutable_8_workers_ms", "clone_64mib_ms", "push_immutable_8_workers_ratio"],
+  "push_immutable",
+  async () => {
+    const p = await pushImmutableCase(setup.adapter, ROUNDS.pushImmutable);
+    out.push_immutable_rss_mib = round3(p.rssPerWorkerMib);
+    return {
+      push_immutable_8_workers_ms: p.pushMs,
+      clone_64mib_ms: p.cloneMs,
+      push_immutable_8_workers_ratio: p.ratio,
+    };
+  },
+);
+// map against piscina in the same rounds (ABAB); map alone if piscina cannot run.
+await attempt(["map_items_per_s", "piscina_tasks_per_s", "map_vs_piscina"], "map", async () => {
+  let piscina: PeerPool | null = null;
+  const items = Array.from({ length: MAP_ITEMS }, (_, i) => i);
+  try {
+    piscina = await startPeer("piscina");
+    await runAll("piscina", piscina, items.slice(0, PEER_WARM_ITEMS), STALL_MS);
+  } catch (e) {
+    out.piscina_reason = (e as Error)?.message ?? String(e);
+    const rate = await mapCase(f(), ROUNDS.map);
+    return { map_items_per_s: rate, piscina_tasks_per_s: null, map_vs_piscina: null };
+  }
+  try {
+    const run = (xs: readonly number[]) => runAll("piscina", piscina!, xs, STALL_MS);
+    const [cohort, peer, speedup] = await mapVersusCase(f(), ROUNDS.map, run);
+    return { map_items_per_s: cohort, piscina_tasks_per_s: peer, map_vs_piscina: speedup };
+  } finally {
+    await deadline(piscina.destroy(), 5_000, "piscina.destroy()").catch(() => {});
+  }
+});
 const serialOnly = setup.adapter === "in-process"
   ? () => {
     throw new Error("the in-process stand-in runs in one thread: no parallel speedup to measure");
@@ -139,7 +178,7 @@ const serialOnly = setup.adapter === "in-process"
   : () => {};
 await attempt(["cpu_speedup", "cpu_serial_ms", "cpu_parallel_ms"], "cpu", async () => {
   serialOnly();
-  const [serial, parallel] = await cpuCase(f(), ROUNDS.cpu);
+  const [serial, parallel] = await cpuCase(f(), ROUNDS.cpu); // medians of each
   return { cpu_speedup: serial / parallel, cpu_serial_ms: serial, cpu_parallel_ms: parallel };
 });
 await attempt(
@@ -165,14 +204,14 @@ if (fixture) await closeFixture(fixture);
 
 // The peers run last: a peer that stalls may leave threads behind.
 const items = Array.from({ length: MAP_ITEMS }, (_, i) => i);
-for (const peer of ["piscina", "poolifier", "tinypool"] as PeerName[]) {
+for (const peer of ["poolifier", "tinypool"] as PeerName[]) {
   await attempt([`${peer}_tasks_per_s`], peer, async () => ({
     [`${peer}_tasks_per_s`]: await peerRate(peer, items, ROUNDS.peers, STALL_MS),
   }));
 }
-out.map_vs_piscina = ratio(out.map_items_per_s as number | null, out.piscina_tasks_per_s as null);
-if (out.map_vs_piscina !== null) out.map_vs_piscina = round3(out.map_vs_piscina);
-else if (!out.piscina_reason && out.map_reason) out.map_vs_piscina_reason = out.map_reason;
+if (out.map_vs_piscina === null && !out.piscina_reason && out.map_reason) {
+  out.map_vs_piscina_reason = out.map_reason;
+}
 
 progress(`${runtime}: nats`);
 Object.assign(out, await natsCase(NATS_LIMIT_MS));

@@ -16,7 +16,7 @@ const THREADS = 2;
 const WARM_ITEMS = 2_000;
 
 /** A started peer pool: run one item, and stop. */
-interface PeerPool {
+export interface PeerPool {
   run(x: number): Promise<unknown>;
   destroy(): Promise<void>;
 }
@@ -24,7 +24,8 @@ interface PeerPool {
 /** The peers, by key prefix in the results. */
 export type PeerName = "piscina" | "tinypool" | "poolifier";
 
-async function start(name: PeerName): Promise<PeerPool> {
+/** Starts peer `name` with {@linkcode THREADS} threads. */
+export async function startPeer(name: PeerName): Promise<PeerPool> {
   switch (name) {
     case "piscina": {
       const { Piscina } = await import("piscina");
@@ -57,7 +58,7 @@ export async function peerRate(
   r: Rounds,
   stallMs: number,
 ): Promise<number> {
-  const pool = await start(name);
+  const pool = await startPeer(name);
   try {
     await runAll(name, pool, items.slice(0, WARM_ITEMS), stallMs);
     const ms = await medianOf(r, () => runAll(name, pool, items, stallMs));
@@ -67,11 +68,14 @@ export async function peerRate(
   }
 }
 
+/** Items run once before the rounds (thread start-up, JIT). */
+export const PEER_WARM_ITEMS = WARM_ITEMS;
+
 /**
  * Milliseconds to run every item through `pool`, all submitted at once.
  * Rejects if no task is answered for `stallMs` while some are outstanding.
  */
-async function runAll(
+export async function runAll(
   name: PeerName,
   pool: PeerPool,
   items: readonly number[],

@@ -14,12 +14,19 @@ export class RawWorkers {
   #waiting = 0;
   #done: (() => void) | null = null;
   #nextId = 1;
+  #tagged = new Map<number, { waiting: number; done: () => void }>();
 
   private constructor(workers: Worker[]) {
     this.#workers = workers;
     for (const w of workers) {
-      w.onmessage = () => {
-        if (--this.#waiting === 0) this.#done?.();
+      w.onmessage = (event: MessageEvent<{ id: number }>) => {
+        const tagged = this.#tagged.get(event.data.id);
+        if (tagged) {
+          if (--tagged.waiting === 0) {
+            this.#tagged.delete(event.data.id);
+            tagged.done();
+          }
+        } else if (--this.#waiting === 0) this.#done?.();
       };
     }
   }
@@ -49,6 +56,15 @@ export class RawWorkers {
   /** One `ping` to every worker, one `pong` back from each. */
   roundtrip(): Promise<void> {
     return this.#broadcast({ t: "ping" });
+  }
+
+  /** As `roundtrip`, but many may be in flight at once (answers matched by id). */
+  roundtripTagged(): Promise<void> {
+    const { promise, resolve } = Promise.withResolvers<void>();
+    const id = this.#nextId++;
+    this.#tagged.set(id, { waiting: this.#workers.length, done: resolve });
+    for (const w of this.#workers) w.postMessage({ t: "ping", id });
+    return promise;
   }
 
   /** Clones `value` to every worker, which keeps it and acknowledges. */

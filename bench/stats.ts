@@ -47,12 +47,12 @@ export async function medianOf(r: Rounds, round: () => Promise<number>): Promise
 /**
  * Measures several cases in the same rounds, rotating which goes first.
  *
- * @returns The median of each case, in the order given.
+ * @returns Each case's measurements, one per measured round, in the order given.
  */
-export async function together(
+export async function rounds(
   r: Rounds,
   cases: readonly (() => Promise<number>)[],
-): Promise<number[]> {
+): Promise<number[][]> {
   const xs: number[][] = cases.map(() => []);
   for (let round = 0; round < r.warmup + r.rounds; round++) {
     for (let k = 0; k < cases.length; k++) {
@@ -61,22 +61,40 @@ export async function together(
       if (round >= r.warmup) xs[c].push(x);
     }
   }
-  return xs.map(median);
+  return xs;
+}
+
+/**
+ * Measures several cases in the same rounds, rotating which goes first.
+ *
+ * @returns The median of each case, in the order given.
+ */
+export async function together(
+  r: Rounds,
+  cases: readonly (() => Promise<number>)[],
+): Promise<number[]> {
+  return (await rounds(r, cases)).map(median);
+}
+
+/** The median of the per-round ratios `subject[i] / baseline[i]`. */
+export function ratioMedian(baseline: readonly number[], subject: readonly number[]): number {
+  return median(subject.map((s, i) => s / baseline[i]));
 }
 
 /**
  * Measures a baseline and a subject in the same rounds, alternating which
  * runs first.
  *
- * @returns The medians `[baseline, subject]`.
+ * @returns The medians `[baseline, subject]` and the median of the per-round
+ *   ratios subject / baseline (robust to drift that hits a whole round).
  */
 export async function paired(
   r: Rounds,
   baseline: () => Promise<number>,
   subject: () => Promise<number>,
-): Promise<[number, number]> {
-  const [b, s] = await together(r, [baseline, subject]);
-  return [b, s];
+): Promise<[number, number, number]> {
+  const [b, s] = await rounds(r, [baseline, subject]);
+  return [median(b), median(s), ratioMedian(b, s)];
 }
 
 /**
@@ -84,7 +102,8 @@ export async function paired(
  * round, interleaved in blocks of `block` calls so that a burst of load from
  * elsewhere hits both alike.
  *
- * @returns The medians `[baseline, subject]` over the measured rounds.
+ * @returns The medians `[baseline, subject]` over the measured rounds, and
+ *   the median of the per-round ratios subject / baseline.
  */
 export async function interleaved(
   r: Rounds,
@@ -92,7 +111,7 @@ export async function interleaved(
   block: number,
   baseline: () => Promise<unknown>,
   subject: () => Promise<unknown>,
-): Promise<[number, number]> {
+): Promise<[number, number, number]> {
   const run = async (fn: () => Promise<unknown>): Promise<number> => {
     const start = performance.now();
     for (let i = 0; i < block; i++) await fn();
@@ -113,7 +132,7 @@ export async function interleaved(
     bs.push(b / calls);
     ss.push(s / calls);
   }
-  return [median(bs), median(ss)];
+  return [median(bs), median(ss), ratioMedian(bs, ss)];
 }
 
 /**
