@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import { connect, type Msg, type NatsConnection } from "@nats-io/transport-node";
 import { createPool, type Pool } from "../mod.ts";
-import { DATA, FIRST, LAST, sealFrame } from "../adapters/nats/channel.ts";
+import { DATA, FIRST, LAST, sealFrame } from "../adapters/nats/envelope.ts";
 import type { NatsPoolOptions } from "../adapters/nats/options.ts";
 import { cutMessage, encodeMessage, type Message } from "../adapters/nats/frames.ts";
 import {

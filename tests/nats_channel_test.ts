@@ -11,7 +11,8 @@ import {
   NoRespondersError,
   RequestError,
 } from "@nats-io/transport-node";
-import { Channel, DATA, frameKind } from "../adapters/nats/channel.ts";
+import { Channel } from "../adapters/nats/channel.ts";
+import { DATA, frameKind } from "../adapters/nats/envelope.ts";
 import type { Message } from "../adapters/nats/frames.ts";
 import type { Encoded } from "../src/codec.ts";
 

@@ -16,28 +16,32 @@
  * @module
  */
 import { type Msg, type NatsConnection, RequestError } from "@nats-io/transport-node";
-import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
-import { type LinkKeys, MAC_BYTES, sameBytes } from "./auth.ts";
+import type { LinkKeys } from "./auth.ts";
+import {
+  ACK,
+  BYE,
+  controlFrame,
+  DATA,
+  FIRST,
+  frameKind,
+  frameText,
+  GAP,
+  GONE,
+  HEADER,
+  LAST,
+  PING,
+  PONG,
+  Seals,
+} from "./envelope.ts";
 import { cutMessage, encodeMessage, type Message, MessageReader } from "./frames.ts";
 import { HEARTBEAT_MS, RECONNECT_GRACE_MS } from "./protocol.ts";
 
-/** Frame kinds. */
-export const DATA = 1, ACK = 2, PING = 3, PONG = 4, BYE = 5, GONE = 6;
-/** Data frame flags: first and last frame of a message; an ack asking for a resend. */
-export const FIRST = 1, LAST = 2, GAP = 4;
-const HEADER = 40;
-const COUNTER_AT = 16;
-const MAC_AT = 24;
-/** How far back a counter may lie behind the newest one and still be accepted once. */
-const REPLAY_WINDOW = 4096;
 const MiB = 1024 * 1024;
 /** Most bytes in flight per link, unless {@linkcode Channel.window} says less. */
 const WINDOW = 8 * MiB;
 /** The receiver acknowledges at least every this many bytes. */
 const ACK_BYTES = 256 * 1024;
 const RESEND_AFTER_MS = 1_000;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 interface Frame {
   seq: number;
@@ -70,67 +74,6 @@ export interface ChannelOptions<In extends Message> {
 }
 
 /**
- * Stamps `counter` into a frame and signs it with `key` (zero MAC without one).
- *
- * @param frame The frame, envelope included.
- * @param counter Its counter.
- * @param key The signing key, if any.
- * @returns The same frame.
- */
-export function sealFrame(
-  frame: Uint8Array,
-  counter: number,
-  key?: Uint8Array | KeyObject,
-): Uint8Array {
-  const view = new DataView(frame.buffer, frame.byteOffset, HEADER);
-  view.setUint32(COUNTER_AT, counter % 0x1_0000_0000, true);
-  view.setUint32(COUNTER_AT + 4, Math.floor(counter / 0x1_0000_0000), true);
-  frame.fill(0, MAC_AT, HEADER);
-  if (key) frame.set(macOf(frame, key), MAC_AT);
-  return frame;
-}
-
-/** The counter stamped into a frame. */
-export function frameCounter(frame: Uint8Array): number {
-  const view = new DataView(frame.buffer, frame.byteOffset, HEADER);
-  return view.getUint32(COUNTER_AT, true) + view.getUint32(COUNTER_AT + 4, true) * 0x1_0000_0000;
-}
-
-/** True if the frame's MAC is right for `key`. */
-export function frameSigned(frame: Uint8Array, key: Uint8Array | KeyObject): boolean {
-  return frame.byteLength >= HEADER &&
-    sameBytes(frame.subarray(MAC_AT, HEADER), macOf(frame, key));
-}
-
-function macOf(frame: Uint8Array, key: Uint8Array | KeyObject): Uint8Array {
-  const h = createHmac("sha256", key);
-  h.update(frame.subarray(0, MAC_AT));
-  h.update(frame.subarray(HEADER));
-  return new Uint8Array(h.digest().buffer, 0, MAC_BYTES);
-}
-
-/** Builds a control frame (no sequence number). */
-export function controlFrame(kind: number, ack = 0, text = ""): Uint8Array {
-  const body = encoder.encode(text);
-  const frame = new Uint8Array(HEADER + body.byteLength);
-  const view = new DataView(frame.buffer);
-  view.setUint8(0, kind);
-  view.setUint32(8, ack, true);
-  frame.set(body, HEADER);
-  return frame;
-}
-
-/** The kind of a frame (0 if it is too short to be one). */
-export function frameKind(frame: Uint8Array): number {
-  return frame.byteLength >= HEADER ? frame[0] : 0;
-}
-
-/** The text of a control frame. */
-export function frameText(frame: Uint8Array): string {
-  return decoder.decode(frame.subarray(HEADER));
-}
-
-/**
  * A reliable, ordered, windowed message link to one peer: sends `Out`
  * messages, receives `In` messages.
  */
@@ -148,24 +91,14 @@ export class Channel<In extends Message, Out extends Message> {
   #missingSince: number | null = null;
   #graceUntil = 0;
   #closed = false;
-  #counter = 0;
-  #newest = 0;
-  #recent = new Set<number>();
-  // Key objects: an HMAC with one costs half as much as with raw bytes (Deno).
-  #sendKey: KeyObject | undefined;
-  #receiveKey: KeyObject | undefined;
-  #goneKey: KeyObject | undefined;
+  #seals: Seals;
   /** Most bytes sent and not yet acknowledged (at least one frame is always let through). */
   window: number = WINDOW;
 
   /** @param options The connection, subjects and callbacks. */
   constructor(options: ChannelOptions<In>) {
     this.#o = options;
-    if (options.keys) {
-      this.#sendKey = createSecretKey(options.keys.send);
-      this.#receiveKey = createSecretKey(options.keys.receive);
-    }
-    if (options.goneKey) this.#goneKey = createSecretKey(options.goneKey);
+    this.#seals = new Seals(options.keys, options.goneKey);
   }
 
   /** Sends a message; it arrives whole, once, and in order. */
@@ -191,7 +124,7 @@ export class Channel<In extends Message, Out extends Message> {
   receive(msg: Msg): void {
     if (this.#closed) return;
     const frame = msg.data;
-    if (frame.byteLength < HEADER || !this.#fresh(frame)) return;
+    if (frame.byteLength < HEADER || !this.#seals.fresh(frame)) return;
     const view = new DataView(frame.buffer, frame.byteOffset, HEADER);
     const kind = view.getUint8(0);
     const flags = view.getUint8(1);
@@ -217,17 +150,17 @@ export class Channel<In extends Message, Out extends Message> {
     if (this.#closed || this.#pinging || this.#o.nc.isClosed()) return;
     this.#pinging = true;
     const ping = this.#seal(controlFrame(PING, this.#received));
-    const counter = this.#counter;
+    const counter = this.#seals.counter;
     this.#o.nc.request(this.#o.subject, ping, {
       timeout: 2 * HEARTBEAT_MS,
     }).then((reply) => {
       this.#missingSince = null;
       const frame = reply.data;
       if (this.#closed) return;
-      if (frameKind(frame) === GONE && this.#goneSigned(frame, counter)) {
+      if (frameKind(frame) === GONE && this.#seals.goneSigned(frame, counter)) {
         this.close();
         this.#o.onBye(frameText(frame) || `${this.#o.peer} no longer knows this link`);
-      } else if (frameKind(frame) === PONG && this.#fresh(frame)) {
+      } else if (frameKind(frame) === PONG && this.#seals.fresh(frame)) {
         this.#acked(new DataView(frame.buffer, frame.byteOffset, HEADER).getUint32(8, true), false);
       }
     }, (e) => this.#pingFailed(e)).finally(() => {
@@ -270,33 +203,8 @@ export class Channel<In extends Message, Out extends Message> {
     return this.#closed;
   }
 
-  /** Stamps the next counter into a frame and signs it. */
   #seal(frame: Uint8Array): Uint8Array {
-    return sealFrame(frame, ++this.#counter, this.#sendKey);
-  }
-
-  /** True if a frame is signed by the peer and not seen before (always true unsigned). */
-  #fresh(frame: Uint8Array): boolean {
-    const key = this.#receiveKey;
-    if (!key) return true;
-    if (!frameSigned(frame, key)) return false;
-    const counter = frameCounter(frame);
-    if (counter <= this.#newest - REPLAY_WINDOW || this.#recent.has(counter)) return false;
-    this.#recent.add(counter);
-    if (counter > this.#newest) {
-      this.#newest = counter;
-      if (this.#recent.size > 2 * REPLAY_WINDOW) {
-        for (const c of this.#recent) if (c <= counter - REPLAY_WINDOW) this.#recent.delete(c);
-      }
-    }
-    return true;
-  }
-
-  /** True if a `GONE` answers our ping `counter` and is signed (or nothing is signed). */
-  #goneSigned(frame: Uint8Array, counter: number): boolean {
-    if (!this.#o.keys) return true;
-    const key = this.#goneKey;
-    return key !== undefined && frameSigned(frame, key) && frameCounter(frame) === counter;
+    return this.#seals.seal(frame);
   }
 
   #pingFailed(e: unknown): void {

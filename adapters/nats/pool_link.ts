@@ -9,15 +9,8 @@
 import type { Msg, NatsConnection } from "@nats-io/transport-node";
 import type { FromWorker, ToWorker } from "../../src/transport.ts";
 import { acceptMac, type ClaimFacts, claimMac, linkKeys, poolKey } from "./auth.ts";
-import {
-  Channel,
-  controlFrame,
-  frameCounter,
-  frameKind,
-  GONE,
-  PING,
-  sealFrame,
-} from "./channel.ts";
+import { Channel } from "./channel.ts";
+import { controlFrame, frameCounter, frameKind, GONE, PING, sealFrame } from "./envelope.ts";
 import { claim, gather, shortfallError, spread } from "./claim.ts";
 import { connectNats, Watchdog } from "./connection.ts";
 import {
