@@ -60,6 +60,11 @@ export class Slot {
 
   /** Removes `id` from the queue; returns where it was, or -1. */
   unqueue(id: number): number {
+    // Answers come in order: the head, without a scan of what is queued behind it.
+    if (this.queue[0] === id) {
+      this.queue.shift();
+      return 0;
+    }
     const i = this.queue.indexOf(id);
     if (i >= 0) this.queue.splice(i, 1);
     return i;
