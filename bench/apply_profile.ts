@@ -10,7 +10,8 @@
 import { createPool } from "../mod.ts";
 import { tasks } from "./fixtures/tasks.ts";
 import { RawWorkers } from "./raw_baselines.ts";
-import { interleaved } from "./stats.ts";
+import { cpuUsage } from "node:process";
+import { interleaved, median } from "./stats.ts";
 
 declare const Deno: { args: string[]; exit(code: number): never } | undefined;
 declare const process: { argv: string[]; exit(code: number): never };
@@ -54,6 +55,25 @@ const pipes = await interleaved(
   () => pipelined(() => raw.roundtripTagged()),
   () => pipelined(() => pool.apply(tasks.noop)),
 );
+// CPU time of the whole process (every thread) per call: what a change removes shows here even
+// when other work on the machine makes latencies swing.
+const cpuPerCall = async (fn: () => Promise<unknown>): Promise<number> => {
+  const before = cpuUsage();
+  for (let i = 0; i < 200; i++) await fn();
+  const used = cpuUsage(before);
+  return (used.user + used.system) / 200;
+};
+const cpuRaw: number[] = [];
+const cpuApply: number[] = [];
+for (let round = 0; round < rounds + 3; round++) {
+  const first = round % 2 === 0;
+  const a = first ? await cpuPerCall(() => raw.roundtrip()) : 0;
+  const b = await cpuPerCall(() => pool.apply(tasks.noop));
+  const c = first ? a : await cpuPerCall(() => raw.roundtrip());
+  if (round < 3) continue;
+  cpuRaw.push(c);
+  cpuApply.push(b);
+}
 console.log(
   JSON.stringify({
     runtime: isDeno ? "deno" : "bun",
@@ -65,6 +85,9 @@ console.log(
     apply_only_us: +(applyOnly[1] * 1000).toFixed(1),
     apply_only_vs_broadcast: +applyOnly[2].toFixed(3),
     pipelined_ratio: +pipes[2].toFixed(3),
+    cpu_raw_us: +median(cpuRaw).toFixed(1),
+    cpu_apply_us: +median(cpuApply).toFixed(1),
+    cpu_ratio: +median(cpuApply.map((x, i) => x / cpuRaw[i])).toFixed(3),
   }),
 );
 raw.terminate();
