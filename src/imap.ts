@@ -112,6 +112,7 @@ export async function* runImap(
     for (const w of roomWaiters.splice(0)) w();
   };
   let started = 0;
+  let reserved = 0;
   let consumed = 0;
   let items = 0;
   let done = 0;
@@ -133,7 +134,11 @@ export async function* runImap(
         row.forEach((v, c) => (columns[c] ??= []).push(v));
         items++;
       }
-      return columns.length === 0 ? null : { seq: started++, first, columns };
+      if (columns.length === 0) {
+        reserved--; // the room taken for this chunk is not used
+        return null;
+      }
+      return { seq: started++, first, columns };
     },
     deliver(chunk, values) {
       done += values.length;
@@ -144,9 +149,11 @@ export async function* runImap(
     },
     window,
     room: async () => {
-      while (started - consumed >= window && !stop.signal.aborted && !call?.signal.aborted) {
+      // Room is taken before the chunk is read, so lanes waiting together cannot overshoot.
+      while (reserved - consumed >= window && !stop.signal.aborted && !call?.signal.aborted) {
         await new Promise<void>((r) => roomWaiters.push(r));
       }
+      reserved++;
     },
     depth: 2,
     retries: options.retries ?? 0,

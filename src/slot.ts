@@ -28,6 +28,8 @@ export class Slot {
   ready: Deferred<void> = quietly();
   /** Why the worker is dead, when it is. */
   death?: Error;
+  /** Dead because no replacement could be started: the next call tries again. */
+  retryRestart = false;
   #crashes: number[] = [];
 
   /** Records a crash; returns how many crashes fell within the window. */
@@ -44,6 +46,7 @@ export class Slot {
 
   /** Starts over for a replacement worker. */
   restart(): void {
+    this.retryRestart = false;
     this.state = "starting";
     this.death = undefined;
     this.ready = quietly();

@@ -133,6 +133,8 @@ export class Workers {
   ): Promise<Encoded> {
     if (this.#closed) return Promise.reject(new PoolClosedError());
     const slot = this.#slots[worker];
+    // A replacement that could not be had (say, no idle NATS worker) is tried again.
+    if (slot.state === "dead" && slot.retryRestart) this.#replace(worker);
     if (slot.state === "dead") {
       const death = slot.death;
       return Promise.reject(
@@ -275,7 +277,10 @@ export class Workers {
     this.#slots[worker].restart();
     this.#transport.restart!(worker).then(
       () => this.#closed || this.#init(worker),
-      (e) => this.#kill(worker, unrestartable(worker, e)),
+      (e) => {
+        this.#kill(worker, unrestartable(worker, e));
+        this.#slots[worker].retryRestart = true;
+      },
     );
   }
 
