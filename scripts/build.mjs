@@ -10,10 +10,11 @@
 //   with a literal `import()`, which bundlers follow and then fail on when the client is not
 //   installed: the specifier is moved into a variable, which they leave alone;
 // - Node 20 lacks `Promise.withResolvers` (Node 22 has it): modules that call it import a
-//   one-function shim first, which defines it only where it is missing.
+//   one-function shim first, which defines it only where it is missing;
+// - the NATS worker CLI (dist/adapters/nats/worker.js, the package's `bin`) gets a shebang.
 // Usage: node scripts/build.mjs [--no-check]   (--no-check: emit without type-checking)
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -66,8 +67,10 @@ function* walk(dir) {
 const RELATIVE_TS = /(["'])(\.\.?\/[^"'\s]*?)\.ts\1/g;
 // A module URL: new URL("./entry.ts", import.meta.url).
 const MODULE_URL = /new URL\((["'])(\.\.?\/[^"'\s]*?)\.ts\1(\s*,\s*import\.meta\.url\s*\))/g;
-// The runtime's lazy import of the NATS adapter.
-const NATS_IMPORT = /import\((["'])(\.\.\/adapters\/nats\/pool\.js)\1\)/g;
+// The runtime's lazy imports of the NATS and Node adapters (which pull in the NATS client and
+// node: modules): hidden from bundlers, so that a browser or Bun bundle does not follow them.
+const NATS_IMPORT =
+  /import\((["'])(\.\.\/adapters\/(?:nats\/pool|node_worker\/node)\.js)\1\)/g;
 const TRANSFERABLE =
   "/** What a transfer list holds (the DOM's `Transferable` is not in every project). */\n" +
   "type Transferable = ArrayBuffer | MessagePort;\n";
@@ -100,6 +103,11 @@ for (const path of walk(dist)) {
     files++;
   }
 }
+// The NATS worker CLI is the package's `bin` (cohort-nats-worker): a shebang and the execute bit.
+const BIN = join(dist, "adapters", "nats", "worker.js");
+const binText = readFileSync(BIN, "utf8");
+if (!binText.startsWith("#!")) writeFileSync(BIN, `#!/usr/bin/env node\n${binText}`);
+chmodSync(BIN, 0o755);
 // Any module URL still naming a .ts file would fail at run time under Node.
 for (const path of walk(dist)) {
   if (!path.endsWith(".js")) continue;

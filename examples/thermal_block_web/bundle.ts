@@ -50,6 +50,15 @@ const NATS_STUB = `export const nats = {
   },
 };`;
 
+const NODE_STUB = `export const nodeWorker = {
+  name: "node-worker",
+  connect() {
+    return Promise.reject(new TypeError(
+      'the "node-worker" adapter needs Node.js worker_threads; in a browser use "web-worker"',
+    ));
+  },
+};`;
+
 /** The esbuild plugin with cohort's browser rules (see the module doc). */
 export function cohortBrowserPlugin(alias: Record<string, string> = {}): esbuild.Plugin {
   const aliases: Record<string, string> = {
@@ -69,8 +78,12 @@ export function cohortBrowserPlugin(alias: Record<string, string> = {}): esbuild
         path: "nats-adapter",
         namespace: "cohort-browser",
       }));
-      build.onLoad({ filter: /.*/, namespace: "cohort-browser" }, () => ({
-        contents: NATS_STUB,
+      build.onResolve({ filter: /adapters\/node_worker\/node\.ts$/ }, () => ({
+        path: "node-adapter",
+        namespace: "cohort-browser",
+      }));
+      build.onLoad({ filter: /.*/, namespace: "cohort-browser" }, (args) => ({
+        contents: args.path === "node-adapter" ? NODE_STUB : NATS_STUB,
         loader: "js",
       }));
       build.onLoad({ filter: /adapters[\\/]web_worker[\\/]browser\.ts$/ }, async (args) => {
