@@ -69,8 +69,7 @@ const RELATIVE_TS = /(["'])(\.\.?\/[^"'\s]*?)\.ts\1/g;
 const MODULE_URL = /new URL\((["'])(\.\.?\/[^"'\s]*?)\.ts\1(\s*,\s*import\.meta\.url\s*\))/g;
 // The runtime's lazy imports of the NATS and Node adapters (which pull in the NATS client and
 // node: modules): hidden from bundlers, so that a browser or Bun bundle does not follow them.
-const NATS_IMPORT =
-  /import\((["'])(\.\.\/adapters\/(?:nats\/pool|node_worker\/node)\.js)\1\)/g;
+const NATS_IMPORT = /import\((["'])(\.\.\/adapters\/(?:nats\/pool|node_worker\/node)\.js)\1\)/g;
 const TRANSFERABLE =
   "/** What a transfer list holds (the DOM's `Transferable` is not in every project). */\n" +
   "type Transferable = ArrayBuffer | MessagePort;\n";
