@@ -1,16 +1,19 @@
 /**
  * Where a NATS worker process runs its tasks: a worker thread of its own
- * (the web-worker adapter of the runtime, one worker), so the process's main
+ * (one worker of the runtime's thread adapter: deno-worker, bun-worker, or
+ * node-worker under Node.js), so the process's main
  * thread, which holds the NATS link, is never busy. The thread can be ended
  * whatever its task does (crashed, looping, abandoned) and replaced by a
  * clean one; what it had queued goes with it.
  *
  * @module
  */
-import type { FromWorker, ToWorker, TransportEvents } from "../../src/transport.ts";
+import type { FromWorker, ToWorker, Transport, TransportEvents } from "../../src/transport.ts";
 import { runtimeName } from "../../runtime/env.ts";
-import type { WebWorkerTransport } from "../web_worker/transport.ts";
 import { transferList } from "./frames.ts";
+
+/** What a task thread needs of its transport: both thread adapters' transports have it. */
+type ThreadTransport = Transport & { restart(worker: number): Promise<void> };
 
 /** What a {@linkcode TaskThread} reports. */
 export interface TaskThreadEvents {
@@ -22,25 +25,29 @@ export interface TaskThreadEvents {
 
 /** One task thread, replaceable. */
 export class TaskThread {
-  #transport: WebWorkerTransport;
+  #transport: ThreadTransport;
   #events: TaskThreadEvents;
   #open = new Set<number>();
   #starting = false;
 
-  private constructor(transport: WebWorkerTransport, events: TaskThreadEvents) {
+  private constructor(transport: ThreadTransport, events: TaskThreadEvents) {
     this.#transport = transport;
     this.#events = events;
   }
 
   /**
-   * Starts a task thread with this runtime's web-worker adapter.
+   * Starts a task thread with this runtime's thread adapter (node-worker under
+   * Node.js, which has no web `Worker`).
    *
    * @param events Where its answers and its death go.
    * @returns The thread.
    */
   static async start(events: TaskThreadEvents): Promise<TaskThread> {
-    const adapter = runtimeName() === "bun"
+    const runtime = runtimeName();
+    const adapter = runtime === "bun"
       ? (await import("../web_worker/bun.ts")).bunWorker
+      : runtime === "node"
+      ? (await import("../node_worker/node.ts")).nodeWorker
       : (await import("../web_worker/deno.ts")).denoWorker;
     // The adapter's restart() removes the old thread's listeners at once, so
     // nothing of a replaced thread arrives here.

@@ -1,12 +1,15 @@
 /**
  * The NATS worker process: joins a cluster on a NATS server, waits idle,
  * serves one pool at a time, and returns to idle when that pool releases it
- * or disappears. Runs under Deno and Bun alike:
+ * or disappears. Runs under Deno, Bun and Node.js (20 and later, from the
+ * npm package, where it is the `cohort-nats-worker` command) alike:
  *
  * ```sh
  * COHORT_NATS_PASSWORD=... COHORT_NATS_SECRET=... npx deno run -A adapters/nats/worker.ts \
  *   --server nats://head:4222 --cluster lab --user cohort --allow-module file:///srv/project/tasks/
  * npx bun adapters/nats/worker.ts --cluster lab --secret-file /etc/cohort/secret \
+ *   --allow-module file:///srv/project/tasks/
+ * npx cohort-nats-worker --cluster lab --secret-file /etc/cohort/secret \
  *   --allow-module file:///srv/project/tasks/
  * ```
  *
@@ -30,7 +33,8 @@ import { hostname } from "node:os";
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { runtimeName } from "../../runtime/env.ts";
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { allowedFolders } from "./allow.ts";
 import { NatsMember } from "./member.ts";
 import { connectNats } from "./connection.ts";
@@ -169,7 +173,25 @@ function catchStrayErrors(runtime: string, onError: (e: unknown) => void): void 
   }
 }
 
-if (import.meta.main) {
+/**
+ * True when this module is the program: `import.meta.main` where the runtime
+ * has it (Deno, Bun, Node.js 24.2 and later), else (older Node.js) when the
+ * script Node was started with is this file, links resolved (an npm `bin`
+ * link points here).
+ */
+function isProgram(): boolean {
+  const main = (import.meta as { main?: boolean }).main;
+  if (typeof main === "boolean") return main;
+  const script = process.argv[1];
+  if (script === undefined || !import.meta.url.startsWith("file:")) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isProgram()) {
   runNatsWorker(process.argv.slice(2)).catch((e) => {
     console.error(`nats_worker: ${e instanceof Error ? e.message : e}`);
     process.exit(1);
