@@ -94,12 +94,12 @@ async function freePort() {
   return port;
 }
 
-/** Stops every process started here (SIGTERM, then SIGKILL after 5 s); returns how each ended. */
+/** Stops every process started here (SIGTERM, then SIGKILL after 10 s); returns how many were killed. */
 async function stopAll() {
   const all = [...children];
   for (const c of all) c.proc.kill("SIGTERM");
   let timer;
-  const late = new Promise((r) => timer = setTimeout(r, 5_000));
+  const late = new Promise((r) => timer = setTimeout(r, 10_000));
   await Promise.race([Promise.all(all.map((c) => c.exited)), late]);
   clearTimeout(timer);
   const killed = all.filter((c) => c.proc.exitCode === null && c.proc.signalCode === null);
