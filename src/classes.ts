@@ -8,9 +8,18 @@
 // deno-lint-ignore no-explicit-any
 type Ctor = abstract new (...args: any[]) => unknown;
 
-const byId = new Map<string, Ctor>();
-const byClass = new Map<unknown, string>();
-const listeners: ((cls: Ctor, id: string) => void)[] = [];
+// The registry lives under a global symbol, so that two copies of cohort in one
+// thread (a task module's and the worker's) know the same classes.
+const shared = ((globalThis as Record<symbol, unknown>)[Symbol.for("cohort.classes")] ??= {
+  byId: new Map(),
+  byClass: new Map(),
+  listeners: [],
+}) as {
+  byId: Map<string, Ctor>;
+  byClass: Map<unknown, string>;
+  listeners: ((cls: Ctor, id: string) => void)[];
+};
+const { byId, byClass, listeners } = shared;
 
 /**
  * Registers a class so that its instances cross to workers and back as

@@ -42,7 +42,12 @@ export interface WorkerContext {
   readonly itemSeed?: number;
 }
 
-let current: WorkerContext | null = null;
+// The current context lives under a global symbol, so that a task module that
+// imports another copy of cohort (a package beside a source checkout, a bundle)
+// sees the context the worker's copy set.
+const slot = ((globalThis as Record<symbol, unknown>)[Symbol.for("cohort.context")] ??= {
+  current: null,
+}) as { current: WorkerContext | null };
 
 /**
  * Returns the worker the calling task runs on. Only valid inside a task.
@@ -63,6 +68,7 @@ let current: WorkerContext | null = null;
  * ```
  */
 export function workerContext(): WorkerContext {
+  const current = slot.current;
   if (current === null) {
     throw new Error("workerContext() can only be called inside a task running on a pool worker");
   }
@@ -71,7 +77,7 @@ export function workerContext(): WorkerContext {
 
 /** Sets the context the running task sees (worker runtime only). */
 export function setWorkerContext(context: WorkerContext | null): void {
-  current = context;
+  slot.current = context;
 }
 
 /**

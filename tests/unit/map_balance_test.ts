@@ -18,7 +18,7 @@ describe("map load balancing", { timeout: 60_000 }, () => {
 
   test("a slow item keeps its worker; the idle workers take the other chunks", async () => {
     const n = 30;
-    const ms = Array.from({ length: n }, (_, i) => (i === 0 ? 600 : 5));
+    const ms = Array.from({ length: n }, (_, i) => (i === 0 ? 1_500 : 5));
     const progress: number[] = [];
     const where = await pool.mapWith({ chunkSize: 1, onProgress: (done) => progress.push(done) })(
       mapTasks.napWhere,
@@ -27,10 +27,11 @@ describe("map load balancing", { timeout: 60_000 }, () => {
     assert.equal(where.length, n);
     const slow = where[0];
     const counts = [0, 1, 2].map((w) => where.filter((x) => x === w).length);
-    // 29 items of 5 ms on two workers take ~75 ms, well inside the slow item's 600 ms.
+    // 29 items of 5 ms on two workers take ~75 ms, well inside the slow item's 1.5 s (slack
+    // for a loaded CI machine).
     assert.ok(counts[slow] <= 3, `the slow worker ran ${counts[slow]} items: ${where}`);
     for (let w = 0; w < 3; w++) {
-      if (w !== slow) assert.ok(counts[w] >= 10, `worker ${w} ran ${counts[w]} items: ${where}`);
+      if (w !== slow) assert.ok(counts[w] >= 8, `worker ${w} ran ${counts[w]} items: ${where}`);
     }
     assert.equal(progress.length, n, "one progress report per chunk");
     assert.equal(progress.at(-1), n);
