@@ -116,6 +116,7 @@ export async function shortfallError(
       `requested in cluster "${facts.cluster}" at ${facts.servers.join(", ")} within ` +
       `${facts.waited} ms (${all.length} worker${all.length === 1 ? "" : "s"} answered, ` +
       `${held} held by other pools); start more workers with ` +
-      "`deno run -A adapters/nats/worker.ts` or `bun adapters/nats/worker.ts`, or ask for fewer",
+      "`deno run -A adapters/nats/worker.ts`, `bun adapters/nats/worker.ts` or " +
+      "`npx cohort-nats-worker`, or ask for fewer",
   );
 }
