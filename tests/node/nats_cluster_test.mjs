@@ -196,6 +196,8 @@ if (!serverPath) {
           assert.deepEqual([...pids].sort(), expected.sort());
           const xs = new Float64Array(1 << 16).fill(0.5);
           assert.deepEqual(await pool.apply(tasks.sum, xs), runtimes.map(() => xs.length / 2));
+          // The package's workerContext() sees what the worker's copy of cohort set up.
+          assert.deepEqual(await pool.apply(tasks.index), runtimes.map((_, i) => i));
         } finally {
           await pool.close();
         }
