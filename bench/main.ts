@@ -53,7 +53,7 @@ const r = (rounds: number, warmup: number): Rounds => ({ rounds, warmup });
 const ROUNDS = quick
   ? {
     startup: r(3, 1),
-    apply: r(7, 3),
+    apply: r(25, 8),
     push: r(15, 3),
     repush: r(5, 2),
     pushImmutable: r(5, 1),
