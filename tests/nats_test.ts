@@ -24,6 +24,7 @@ import {
   waitFor,
 } from "./fixtures/nats_cluster.ts";
 import { tasks } from "./fixtures/nats_tasks.ts";
+import { timed } from "./fixtures/nats_time.ts";
 
 const serverPath = findNatsServer();
 const CLUSTER = `test-${process.pid}`;
@@ -46,21 +47,6 @@ function natsPool(workers: number, extra: Record<string, unknown> = {}): Promise
     timeout: 10_000,
     ...extra,
   });
-}
-
-/** Runs `fn`, failing if it takes over `ms`; returns its result and the time taken. */
-async function timed<T>(ms: number, fn: () => Promise<T>): Promise<{ value: T; elapsed: number }> {
-  const started = Date.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms);
-  });
-  try {
-    const value = await Promise.race([fn(), late]);
-    return { value, elapsed: Date.now() - started };
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** A test that fails instead of hanging when it runs over `ms`. */

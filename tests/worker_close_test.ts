@@ -2,35 +2,9 @@
 // worker is terminated, and a script that closes its pool ends by itself.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
 import { createPool, PoolClosedError } from "../mod.ts";
 import { tasks } from "./fixtures/crash_tasks.ts";
-import { isBun, settle, sleep, workerAdapter } from "./worker_helpers.ts";
-
-/** Runs `close_script.ts <mode>` with this runtime; resolves with its exit code, output and time. */
-function runScript(
-  mode: string,
-  limitMs: number,
-): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const script = fileURLToPath(new URL("./fixtures/close_script.ts", import.meta.url));
-  const args = isBun ? [script, mode] : ["run", "-A", script, mode];
-  const start = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => (stdout += chunk));
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-  const killer = setTimeout(() => child.kill("SIGKILL"), limitMs);
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr, ms: performance.now() - start });
-    });
-  });
-}
+import { isBun, runScript, settle, sleep, workerAdapter } from "./worker_helpers.ts";
 
 describe("worker pool close()", () => {
   test("close() rejects pending and queued calls with PoolClosedError", {
@@ -83,7 +57,7 @@ describe("worker pool close()", () => {
     test(`close() lets a script (${mode}) run with ${isBun ? "bun" : "deno run"} exit by itself`, {
       timeout: 30_000,
     }, async () => {
-      const { code, stdout, stderr, ms } = await runScript(mode, 20_000);
+      const { code, stdout, stderr, ms } = await runScript("close_script.ts", [mode], 20_000);
       assert.equal(code, 0, `exit code ${code}, stderr: ${stderr}`);
       assert.ok(ms < 15_000, `took ${ms} ms`);
       const out = JSON.parse(stdout.trim().split("\n").at(-1)!);

@@ -4,6 +4,9 @@
  *
  * @module
  */
+import { spawn } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
 import { defaultAdapterName } from "../mod.ts";
 import type { WebWorkerAdapter, WebWorkerTransport } from "../adapters/web_worker/transport.ts";
 
@@ -63,3 +66,30 @@ export const isBun: boolean = defaultAdapterName() === "bun-worker";
  * seconds on a loaded 2-core machine.
  */
 export const START_BOUND_MS = 20_000;
+
+/**
+ * Runs `tests/fixtures/<file>` as a child process with this runtime (`deno run -A` or `bun`);
+ * resolves with its exit code, output and time. Killed after `limitMs` (then `code` is null).
+ */
+export function runScript(
+  file: string,
+  args: string[],
+  limitMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const script = fileURLToPath(new URL(`./fixtures/${file}`, import.meta.url));
+  const argv = isBun ? [script, ...args] : ["run", "-A", script, ...args];
+  const start = performance.now();
+  const child = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const killer = setTimeout(() => child.kill("SIGKILL"), limitMs);
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr, ms: performance.now() - start });
+    });
+  });
+}

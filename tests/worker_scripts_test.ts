@@ -2,40 +2,13 @@
 // with a clear error, the guarded form works, and a looping worker does not keep a script alive.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
-import { isBun } from "./worker_helpers.ts";
-
-/** Runs a fixture script; resolves with its exit code, output and time (killed after `limitMs`). */
-function run(
-  file: string,
-  args: string[],
-  limitMs: number,
-): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const script = fileURLToPath(new URL(`./fixtures/${file}`, import.meta.url));
-  const argv = isBun ? [script, ...args] : ["run", "-A", script, ...args];
-  const start = performance.now();
-  const child = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => (stdout += chunk));
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-  const killer = setTimeout(() => child.kill("SIGKILL"), limitMs);
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr, ms: performance.now() - start });
-    });
-  });
-}
+import { runScript } from "./worker_helpers.ts";
 
 describe("scripts", () => {
   test("a script that defines its tasks beside createPool() ends within 5 s with a clear error", {
     timeout: 30_000,
   }, async () => {
-    const { code, stderr, ms } = await run("first_script.ts", [], 15_000);
+    const { code, stderr, ms } = await runScript("first_script.ts", [], 15_000);
     console.log(
       `  ended in ${ms.toFixed(0)} ms with: ${
         stderr.split("\n").find((l) => /createPool/.test(l))?.trim()
@@ -49,7 +22,7 @@ describe("scripts", () => {
   });
 
   test("the same script guarded by import.meta.main works", { timeout: 30_000 }, async () => {
-    const { code, stdout, stderr } = await run("guarded_script.ts", [], 20_000);
+    const { code, stdout, stderr } = await runScript("guarded_script.ts", [], 20_000);
     assert.equal(code, 0, stderr);
     assert.equal(stdout.trim(), "[3,3]");
   });
@@ -63,7 +36,7 @@ describe("scripts", () => {
         timeout: 30_000,
       },
       async () => {
-        const { code, stdout, stderr, ms } = await run("loop_script.ts", [mode], 20_000);
+        const { code, stdout, stderr, ms } = await runScript("loop_script.ts", [mode], 20_000);
         assert.equal(code, 0, `exit ${code} after ${ms} ms; stderr: ${stderr}`);
         assert.match(stdout, mode === "deadline" ? /timeout\nclosed/ : /closed/);
         assert.ok(ms < 15_000);
