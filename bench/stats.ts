@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { deadline as cohortDeadline } from "../transport.ts";
 
 /** How many rounds to run. */
 export interface Rounds {
@@ -137,18 +138,14 @@ export async function interleaved(
 
 /**
  * Resolves as `promise` does, or rejects after `ms` milliseconds with an
- * error that says what did not finish.
+ * error that says what did not finish (cohort's one deadline helper).
  */
-export async function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
-  });
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return cohortDeadline(
+    promise,
+    ms,
+    () => new Error(`${what} did not finish within ${ms / 1000} s`),
+  );
 }
 
 /** Rounds a figure to 3 significant digits (JSON stays readable). */
