@@ -56,8 +56,11 @@ const ADAPTERS: Record<AdapterName, { runtime: Runtime | "any"; load(): Promise<
   nats: {
     runtime: "any",
     load: async () => {
+      // A module URL, not a literal specifier: Deno's module graph and bundlers do not
+      // follow it, so only pools on NATS fetch and load the NATS client.
+      const url = new URL("../adapters/nats/pool.ts", import.meta.url).href;
       const [{ nats }, { NATS_OPTION_KEYS }] = await Promise.all([
-        import("../adapters/nats/pool.ts"),
+        import(url) as Promise<{ nats: Adapter }>,
         import("../adapters/nats/options.ts"),
       ]);
       return nats.optionKeys ? nats : { ...nats, optionKeys: NATS_OPTION_KEYS };
