@@ -27,7 +27,7 @@ export interface BundleOptions {
   outdir: string;
   /** Entry points by output name, e.g. `{ main: "examples/x/main.ts" }` (repo-relative). */
   entries: Record<string, string>;
-  /** Extra specifier aliases, e.g. `{ "node:test": "tests/fixtures/browser/node_test.ts" }`. */
+  /** Extra specifier aliases, e.g. `{ "node:test": "tests/fixtures/browser/node_test_shim.ts" }`. */
   alias?: Record<string, string>;
   /** Minify the output (default false: readable stacks). */
   minify?: boolean;
