@@ -53,7 +53,7 @@ const r = (rounds: number, warmup: number): Rounds => ({ rounds, warmup });
 const ROUNDS = quick
   ? {
     startup: r(3, 1),
-    apply: r(25, 8),
+    apply: r(101, 8),
     push: r(15, 3),
     repush: r(5, 2),
     pushImmutable: r(5, 1),
@@ -64,7 +64,7 @@ const ROUNDS = quick
   }
   : {
     startup: r(9, 2),
-    apply: r(25, 6),
+    apply: r(151, 10),
     push: r(45, 5),
     repush: r(15, 4),
     pushImmutable: r(11, 2),

@@ -12,7 +12,7 @@ import { parentPort } from "node:worker_threads";
 import process from "node:process";
 import { errorToData } from "../../src/errors.ts";
 import { markWorkerThread } from "../../src/guard.ts";
-import type { ToWorker } from "../../src/transport.ts";
+import { packFromWorker, unpackToWorker } from "../../src/wire.ts";
 import { WorkerRuntime } from "../../src/worker_runtime.ts";
 import type { ExitMessage } from "../web_worker/transport.ts";
 
@@ -36,10 +36,13 @@ function describe(error: unknown): string {
 }
 
 const runtime = new WorkerRuntime({
-  post: (message, transfer) => port.postMessage(message, (transfer ?? []) as ArrayBuffer[]),
+  post: (message, transfer) =>
+    transfer?.length
+      ? port.postMessage(packFromWorker(message), transfer as ArrayBuffer[])
+      : port.postMessage(packFromWorker(message)),
 });
-port.on("message", (message: ToWorker) => {
-  if (!announced) runtime.receive(message);
+port.on("message", (data: unknown) => {
+  if (!announced) runtime.receive(unpackToWorker(data));
 });
 // Called before Node ends the thread for an uncaught error or an unhandled rejection.
 process.on("uncaughtExceptionMonitor", (error: unknown, origin: string) => {

@@ -16,6 +16,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { type ErrorData, reviveError } from "../../src/errors.ts";
+import { packToWorker, unpackFromWorker } from "../../src/wire.ts";
 import type {
   Adapter,
   ConnectOptions,
@@ -148,7 +149,8 @@ export function nodeWorkerAdapter(entry?: URL): NodeWorkerAdapter {
       const spawn = (index: number): Slot => {
         const worker = startWorker(index, entry);
         const slot: Slot = { worker, dead: false };
-        worker.on("message", (message: FromWorker | ExitMessage | null) => {
+        worker.on("message", (data: unknown) => {
+          const message = unpackFromWorker(data) as FromWorker | ExitMessage | null | undefined;
           // A task may post on `parentPort` itself; only the entry's objects count.
           if (message === null || typeof message !== "object") return;
           if (message.type === "exit") {
@@ -199,7 +201,9 @@ export function nodeWorkerAdapter(entry?: URL): NodeWorkerAdapter {
         send(index: number, message: ToWorker, transfer?: Transferable[]): void {
           const slot = slots[index];
           if (closed || !slot || slot.dead) return; // the pool learns of the death by `exit`
-          slot.worker.postMessage(message, (transfer ?? []) as ArrayBuffer[]);
+          if (transfer?.length) {
+            slot.worker.postMessage(packToWorker(message), transfer as ArrayBuffer[]);
+          } else slot.worker.postMessage(packToWorker(message));
         },
         restart(index: number): Promise<void> {
           if (closed) return Promise.resolve();

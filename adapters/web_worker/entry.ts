@@ -9,8 +9,8 @@
  */
 import { errorToData } from "../../src/errors.ts";
 import { markWorkerThread } from "../../src/guard.ts";
-import type { ToWorker } from "../../src/transport.ts";
 import { WorkerRuntime } from "../../src/worker_runtime.ts";
+import { packFromWorker, unpackToWorker } from "../../src/wire.ts";
 import type { ExitMessage } from "./transport.ts";
 
 // Before any task module loads: createPool() at a task module's top level then refuses.
@@ -18,7 +18,7 @@ markWorkerThread();
 
 /** The parts of a worker's global scope used here (Deno, Bun and browsers alike). */
 interface WorkerScope {
-  postMessage(message: unknown, transfer: Transferable[]): void;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
   addEventListener(type: string, listener: (event: Event) => void): void;
   /** Deno and browsers; Bun has no `self.close`. */
   close?: () => void;
@@ -54,10 +54,13 @@ function crash(what: string, error: unknown): void {
 }
 
 const runtime = new WorkerRuntime({
-  post: (message, transfer) => scope.postMessage(message, transfer ?? []),
+  post: (message, transfer) =>
+    transfer?.length
+      ? scope.postMessage(packFromWorker(message), transfer)
+      : scope.postMessage(packFromWorker(message)),
 });
 scope.addEventListener("message", (event) => {
-  if (!announced) runtime.receive((event as MessageEvent<ToWorker>).data);
+  if (!announced) runtime.receive(unpackToWorker((event as MessageEvent).data));
 });
 scope.addEventListener("error", (event) => {
   event.preventDefault(); // Deno: keeps the error off stderr; the pool reports it

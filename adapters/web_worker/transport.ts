@@ -19,6 +19,7 @@
  * @module
  */
 import { type ErrorData, reviveError } from "../../src/errors.ts";
+import { packToWorker, unpackFromWorker } from "../../src/wire.ts";
 import type {
   Adapter,
   ConnectOptions,
@@ -156,7 +157,10 @@ function start(
       new Worker(quirks.entry ?? ENTRY, { type: "module", name });
     let heard = false;
     const onMessage = (event: Event): void => {
-      const message = (event as MessageEvent<FromWorker | ExitMessage>).data;
+      const message = unpackFromWorker((event as MessageEvent).data) as
+        | FromWorker
+        | ExitMessage
+        | undefined;
       // A task may post anything on its own global; only our messages count.
       if (typeof message !== "object" || message === null) return;
       heard = true;
@@ -226,7 +230,9 @@ function start(
       const slot = slots[index];
       quirks.check?.(message);
       if (closed || !slot || slot.dead) return; // the pool learns of the death by `exit`
-      slot.worker.postMessage(message, transfer ?? []);
+      // No transfer list unless there is something to move: Bun pays for an empty one.
+      if (transfer?.length) slot.worker.postMessage(packToWorker(message), transfer);
+      else slot.worker.postMessage(packToWorker(message));
     },
     restart(index: number): Promise<void> {
       if (closed) return Promise.resolve();

@@ -44,7 +44,7 @@ export interface WebWorkerQuirks {
 
 /** The parts of a web-standard `Worker` used here (Deno, Bun and browsers alike). */
 export interface WebWorker {
-  postMessage(message: ToWorker, transfer: Transferable[]): void;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
   terminate(): void;
   addEventListener(type: string, listener: (event: Event) => void): void;
   removeEventListener(type: string, listener: (event: Event) => void): void;
