@@ -40,3 +40,4 @@ export type {
 export type { BinaryPart, Encoded } from "./src/codec.ts";
 export { WorkerRuntime, type WorkerRuntimeOptions } from "./src/worker_runtime.ts";
 export { abortable, type CallSignal, callSignal, deadline } from "./src/deadline.ts";
+export { packFromWorker, packToWorker, unpackFromWorker, unpackToWorker } from "./src/wire.ts";

@@ -27,12 +27,26 @@ type PackedOk =
   | [typeof OK, number, Encoded["s"], string, Encoded["b"]];
 
 /**
- * The form of `message` to post to a worker.
+ * The form of `message` to post to a worker: a `call` as a flat tagged
+ * array, anything else as it is. The worker side undoes it with
+ * {@linkcode unpackToWorker}.
  *
- * @example
- * ```ts ignore
- * worker.postMessage(packToWorker(message), transfer);
- * // in the worker: runtime.receive(unpackToWorker(event.data))
+ * @example A transport over a `MessagePort`-like channel
+ * ```ts
+ * import { packToWorker, unpackToWorker } from "@cohort/core/transport";
+ * import type { ToWorker } from "@cohort/core/transport";
+ * import assert from "node:assert/strict";
+ *
+ * const call: ToWorker = {
+ *   type: "call",
+ *   id: 1,
+ *   module: "file:///tasks.ts",
+ *   task: "step",
+ *   args: { s: 0, j: "[2]", b: [] },
+ * };
+ * const posted = structuredClone(packToWorker(call)); // what postMessage would carry
+ * assert.ok(Array.isArray(posted));
+ * assert.deepEqual(unpackToWorker(posted), call);
  * ```
  */
 export function packToWorker(message: ToWorker): unknown {
@@ -43,7 +57,26 @@ export function packToWorker(message: ToWorker): unknown {
     : [CALL, message.id, message.module, message.task, s, j, b];
 }
 
-/** The message a worker received in the form {@linkcode packToWorker} made. */
+/**
+ * The message a worker received in the form {@linkcode packToWorker} made
+ * (anything that is not a packed `call` is returned as it is).
+ *
+ * @example
+ * ```ts
+ * import { unpackToWorker } from "@cohort/core/transport";
+ * import assert from "node:assert/strict";
+ *
+ * const message = unpackToWorker(["cohort:call", 4, "file:///t.ts", "noop", 0, "[]"]);
+ * assert.deepEqual(message, {
+ *   type: "call",
+ *   id: 4,
+ *   module: "file:///t.ts",
+ *   task: "noop",
+ *   args: { s: 0, j: "[]", b: [] },
+ * });
+ * assert.deepEqual(unpackToWorker({ type: "stats", id: 5 }), { type: "stats", id: 5 });
+ * ```
+ */
 export function unpackToWorker(data: unknown): ToWorker {
   if (!Array.isArray(data) || data[0] !== CALL) return data as ToWorker;
   const d = data as PackedCall; // indexed, not destructured: no iterator per message
@@ -56,7 +89,19 @@ export function unpackToWorker(data: unknown): ToWorker {
   };
 }
 
-/** The form of `message` for a worker to post to the pool. */
+/**
+ * The form of `message` for a worker to post to the pool: an `ok` as a
+ * flat tagged array, anything else as it is.
+ *
+ * @example
+ * ```ts
+ * import { packFromWorker } from "@cohort/core/transport";
+ * import assert from "node:assert/strict";
+ *
+ * const ok = packFromWorker({ type: "ok", id: 9, value: { s: 0, j: "42", b: [] } });
+ * assert.deepEqual(ok, ["cohort:ok", 9, 0, "42"]);
+ * ```
+ */
 export function packFromWorker(message: FromWorker): unknown {
   if (message.type !== "ok") return message;
   const { s, j, b } = message.value;
@@ -66,6 +111,19 @@ export function packFromWorker(message: FromWorker): unknown {
 /**
  * The message the pool received in the form {@linkcode packFromWorker} made,
  * or `undefined` for an array that is not one of ours (a task's own post).
+ *
+ * @example
+ * ```ts
+ * import { unpackFromWorker } from "@cohort/core/transport";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(unpackFromWorker(["cohort:ok", 9, 0, "42"]), {
+ *   type: "ok",
+ *   id: 9,
+ *   value: { s: 0, j: "42", b: [] },
+ * });
+ * assert.equal(unpackFromWorker([1, 2, 3]), undefined); // a task posted it: not an answer
+ * ```
  */
 export function unpackFromWorker(data: unknown): FromWorker | undefined {
   if (!Array.isArray(data)) return data as FromWorker;
