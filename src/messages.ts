@@ -136,8 +136,11 @@ export interface StatsMessage {
 }
 
 /**
- * Drop the queued request `id` unrun and unanswered (its deadline passed or
- * it was aborted before it started). Handled as it arrives, not queued.
+ * Drop the queued request `id` unrun (its deadline passed or it was aborted
+ * while it waited). Handled as it arrives, not queued. The worker still
+ * answers the request, with an `err` the pool ignores, when it reaches it in
+ * its queue; if the request had started already, its own answer comes
+ * instead. Until one of the two arrives, the pool counts it as queued there.
  */
 export interface CancelMessage {
   /** The message kind: `"cancel"`. */

@@ -6,13 +6,18 @@
  * @module
  */
 import { type Deferred, deferred } from "./deferred.ts";
-import { WorkerCrashedError } from "./errors.ts";
-import { Failure } from "./requests.ts";
 
 /** A worker that crashes more often than this within the window stays dead. */
 export const MAX_CRASHES = 5;
 /** The crash window, in milliseconds. */
 export const CRASH_WINDOW_MS = 60_000;
+/**
+ * How long a worker may take to answer an abandoned request once it reaches
+ * the head of its queue. A request dropped unrun is answered at once; one the
+ * worker had started before the cancel arrived is running, and past this the
+ * worker is replaced (as for a running request that is abandoned).
+ */
+export const ABANDONED_GRACE_MS = 100;
 
 /** One worker's state, as the pool sees it. */
 export class Slot {
@@ -31,6 +36,10 @@ export class Slot {
   /** Dead because no replacement could be started: the next call tries again. */
   retryRestart = false;
   #crashes: number[] = [];
+  /** Abandoned requests still in `queue`: sent, and perhaps started before the cancel came. */
+  #abandoned = new Set<number>();
+  #watched: number | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   /** Records a crash; returns how many crashes fell within the window. */
   crashed(now: number = Date.now()): number {
@@ -56,13 +65,45 @@ export class Slot {
   die(error: Error): void {
     this.state = "dead";
     this.death = error;
-    this.queue.length = 0;
+    this.clearQueue();
     this.backlog.length = 0;
     this.ready.reject(error);
   }
 
+  /** Empties the queue (and stops watching it); returns what was in it. */
+  clearQueue(): number[] {
+    this.#abandoned.clear();
+    this.#unwatch();
+    return this.queue.splice(0);
+  }
+
+  /** Queued request `id` was abandoned: it stays queued until the worker answers it. */
+  abandoned(id: number): void {
+    this.#abandoned.add(id);
+  }
+
+  /**
+   * If the request at the head of the queue was abandoned, calls `running`
+   * unless the worker answers it within {@linkcode ABANDONED_GRACE_MS}.
+   */
+  watchHead(running: () => void): void {
+    const head = this.queue[0];
+    if (this.#timer !== undefined || head === undefined || !this.#abandoned.has(head)) return;
+    this.#watched = head;
+    this.#timer = setTimeout(() => {
+      this.#timer = this.#watched = undefined;
+      if (this.queue[0] === head && this.state === "up") running();
+    }, ABANDONED_GRACE_MS);
+  }
+
+  #unwatch(): void {
+    clearTimeout(this.#timer);
+    this.#timer = this.#watched = undefined;
+  }
+
   /** Removes `id` from the queue; returns where it was, or -1. */
   unqueue(id: number): number {
+    if (this.#abandoned.delete(id) && id === this.#watched) this.#unwatch();
     // Answers come in order: the head, without a scan of what is queued behind it.
     if (this.queue[0] === id) {
       this.queue.shift();
@@ -86,37 +127,4 @@ function quietly(): Deferred<void> {
   const d = deferred<void>();
   d.promise.catch(() => {});
   return d;
-}
-
-/** A worker past the crash-loop limit. */
-export function stopped(worker: number, crashes: number, reason: Error): WorkerCrashedError {
-  return new WorkerCrashedError(
-    worker,
-    `worker ${worker} crashed ${crashes} times in ${CRASH_WINDOW_MS / 1000} s ` +
-      `and is not restarted again (pool.revive(${worker}) brings it back); last: ${reason.message}`,
-    { cause: reason },
-  );
-}
-
-/** A replacement that could not be started. */
-export function unrestartable(worker: number, e: unknown): WorkerCrashedError {
-  const message = (e as Error)?.message ?? String(e);
-  return new WorkerCrashedError(worker, `worker ${worker} could not be restarted: ${message}`, {
-    cause: e,
-  });
-}
-
-/** A queued call whose buffers went to a worker that was then replaced. */
-export function unsendable(worker: number): WorkerCrashedError {
-  return new WorkerCrashedError(
-    worker,
-    `worker ${worker} was replaced and the call, whose buffers had been transferred to the ` +
-      "old worker, could not be sent again",
-  );
-}
-
-/** Why a value could not be put back on a replacement. */
-export function restoreFailure(worker: number, e: unknown): string {
-  const why = e instanceof Failure ? e.data.message : (e as Error)?.message ?? String(e);
-  return `worker ${worker} was replaced and restoring it failed: ${why}`;
 }

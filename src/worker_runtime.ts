@@ -15,7 +15,7 @@ import {
 } from "./codec.ts";
 import { itemSeed, setWorkerContext, type WorkerContext } from "./context.ts";
 import { errorToData } from "./errors.ts";
-import { definedHere, lookupTask } from "./tasks.ts";
+import { type TaskFunction, TaskLoader } from "./task_loader.ts";
 import type { CancelMessage, FromWorker, ToWorker, Transfer } from "./transport.ts";
 
 /**
@@ -48,7 +48,6 @@ export interface WorkerRuntimeOptions {
 // One chain per thread: calls run one at a time even when several simulated
 // workers share the thread, so workerContext() is right across awaits.
 let chain: Promise<void> = Promise.resolve();
-const modules = new Map<string, Promise<unknown>>();
 
 /**
  * The state and message loop of one worker. A custom transport runs one per
@@ -81,15 +80,15 @@ export class WorkerRuntime {
   /** Remote values stored on this worker, by remote id. */
   readonly store: Map<number, unknown> = new Map();
   #post: WorkerRuntimeOptions["post"];
-  #allow: readonly string[];
+  #tasks: TaskLoader;
   #context: WorkerContext | null = null;
   #poolSeed = 0;
+  /** Requests received and not started yet: only these can still be cancelled. */
+  #waiting = new Set<number>();
   #cancelled = new Set<number>();
   #dead = false;
   /** Settles the call this runtime is running, if any (see `#killable`). */
   #stop: (() => void) | null = null;
-  /** Tasks found already, by module URL and name. */
-  #known = new Map<string, Map<string, (...args: unknown[]) => unknown>>();
   #deref = (id: number): unknown => {
     if (!this.store.has(id)) {
       throw new Error(
@@ -106,16 +105,18 @@ export class WorkerRuntime {
    */
   constructor(options: WorkerRuntimeOptions) {
     this.#post = options.post;
-    this.#allow = options.allowModules ?? [];
+    this.#tasks = new TaskLoader(options.allowModules ?? []);
   }
 
   /** Handles one message from the pool (queued behind earlier ones). */
   receive(message: ToWorker): void {
     if (message.type === "cancel") {
-      this.#cancelled.add(message.id);
+      // Started or done already: the pool learns so from its answer.
+      if (this.#waiting.has(message.id)) this.#cancelled.add(message.id);
       return;
     }
     if (this.#dead) return;
+    if (message.type !== "init") this.#waiting.add(message.id);
     chain = chain.then(() => this.#killable(message));
   }
 
@@ -130,7 +131,12 @@ export class WorkerRuntime {
     return new Promise<void>((resolve) => {
       this.#stop = resolve;
       if (this.#dead) resolve();
-      this.#handle(message).then(resolve, resolve);
+      const start = performance.now();
+      // After a long task, let the messages that came meanwhile in first: a
+      // `cancel` among them then drops its call before it starts.
+      const done = () =>
+        performance.now() - start < YIELD_AFTER_MS ? resolve() : setTimeout(resolve, 0);
+      this.#handle(message).then(done, done);
     });
   }
 
@@ -154,7 +160,7 @@ export class WorkerRuntime {
       this.#context = Object.freeze({ index: msg.index, size: msg.size, seed: msg.seed });
       this.#poolSeed = msg.poolSeed;
       try {
-        for (const m of msg.modules) await this.#import(m);
+        for (const m of msg.modules) await this.#tasks.import(m);
         this.#send({ type: "ready" });
         loadCodec().catch(() => {}); // in the background; requests wait for it below
       } catch (e) {
@@ -162,15 +168,21 @@ export class WorkerRuntime {
       }
       return;
     }
-    if (this.#cancelled.delete(msg.id)) return;
+    this.#waiting.delete(msg.id);
+    if (this.#cancelled.delete(msg.id)) {
+      // Answered all the same, unrun: the pool waits for this to know the worker is not running it.
+      const message = `request ${msg.id} was cancelled before it started`;
+      this.#send({ type: "err", id: msg.id, error: { name: "AbortError", message } });
+      return;
+    }
     try {
       if (!codecLoaded()) await loadCodec();
       setWorkerContext(this.#context);
       let result: unknown;
       switch (msg.type) {
         case "call": {
-          const fn = this.#known.get(msg.module)?.get(msg.task) ??
-            await this.#task(msg.module, msg.task);
+          const fn = this.#tasks.known(msg.module, msg.task) ??
+            await this.#tasks.task(msg.module, msg.task);
           const args = decode(msg.args, { deref: this.#deref }) as unknown[];
           result = fn(...args);
           if (isThenable(result)) result = await result;
@@ -178,7 +190,7 @@ export class WorkerRuntime {
         }
         case "map":
           result = await this.#map(
-            await this.#task(msg.module, msg.task),
+            await this.#tasks.task(msg.module, msg.task),
             msg.columns,
             msg.extra,
             msg.first,
@@ -209,7 +221,7 @@ export class WorkerRuntime {
   }
 
   async #map(
-    fn: (...args: unknown[]) => unknown,
+    fn: TaskFunction,
     a: Encoded,
     x: Encoded,
     first: number,
@@ -236,60 +248,11 @@ export class WorkerRuntime {
     }
     return out;
   }
-
-  #import(url: string): Promise<unknown> {
-    if (this.#allow.length > 0 && !this.#allow.some((p) => url.startsWith(p))) {
-      return Promise.reject(
-        new Error(
-          `task module ${url} is not allowed on this worker (allowed prefixes: ${
-            this.#allow.join(", ")
-          })`,
-        ),
-      );
-    }
-    let p = modules.get(url);
-    if (!p && definedHere(url)) {
-      // Its tasks are defined in this thread (in-process workers). If it is the
-      // module that runs the pool, importing it waits on itself for ever: after a
-      // grace period without an answer, go on with the tasks already defined.
-      const imported = import(url).catch((e) => {
-        throw new Error(`cannot import task module ${url}: ${e?.message ?? e}`, { cause: e });
-      });
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const grace = new Promise((resolve) => (timer = setTimeout(resolve, SELF_IMPORT_GRACE_MS)));
-      p = Promise.race([imported, grace]).finally(() => clearTimeout(timer));
-      imported.catch(() => {});
-      modules.set(url, p);
-    }
-    if (!p) {
-      p = import(url).catch((e) => {
-        modules.delete(url);
-        throw new Error(`cannot import task module ${url}: ${e?.message ?? e}`, { cause: e });
-      });
-      modules.set(url, p);
-    }
-    return p;
-  }
-
-  async #task(module: string, name: string): Promise<(...args: unknown[]) => unknown> {
-    await this.#import(module);
-    const fn = lookupTask(module, name);
-    if (!fn) {
-      throw new Error(
-        `task module ${module} defines no task "${name}" ` +
-          "(define it with defineTasks(import.meta.url, { ... }) at the module's top level)",
-      );
-    }
-    // Found once, a task is called without awaiting its module again.
-    let names = this.#known.get(module);
-    if (!names) this.#known.set(module, names = new Map());
-    names.set(name, fn);
-    return fn;
-  }
 }
 
 let UNDEFINED: EncodeResult | null = null;
-const SELF_IMPORT_GRACE_MS = 100;
+/** A task that took this long (ms) is followed by a turn of the event loop. */
+const YIELD_AFTER_MS = 20;
 
 function isThenable(x: unknown): x is PromiseLike<unknown> {
   return (typeof x === "object" || typeof x === "function") && x !== null &&

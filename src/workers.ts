@@ -11,7 +11,8 @@ import { deadline } from "./deadline.ts";
 import { PoolClosedError, WorkerCrashedError } from "./errors.ts";
 import type { FromWorker, ToWorker, Transport } from "./transport.ts";
 import { Failure, type Outgoing, type Pending, PendingTable } from "./requests.ts";
-import { MAX_CRASHES, restoreFailure, Slot, stopped, unrestartable, unsendable } from "./slot.ts";
+import { MAX_CRASHES, Slot } from "./slot.ts";
+import * as why from "./worker_errors.ts";
 
 export { Failure, type Outgoing } from "./requests.ts";
 
@@ -95,6 +96,7 @@ export class Workers {
       return;
     }
     slot.unqueue(msg.id);
+    slot.watchHead(() => this.#replaceRunning(worker, "had started an abandoned call"));
     const p = this.#pending.get(msg.id);
     if (!p || p.worker !== worker || !p.sent) return;
     if (msg.type === "ok") this.#settle(p, null, msg.value);
@@ -105,15 +107,13 @@ export class Workers {
   onExit(worker: number, reason: Error): void {
     const slot = this.#slots[worker];
     if (this.#closed || !slot || slot.state === "dead") return;
-    const crash = new WorkerCrashedError(worker, `worker ${worker} crashed: ${reason.message}`, {
-      cause: reason,
-    });
+    const crash = why.crashed(worker, reason);
     const crashes = slot.crashed();
     this.#failAll(worker, crash);
     this.#hooks.lost(worker, crash.message);
     if (!slot.everUp || !this.#transport.restart) return this.#kill(worker, crash);
     if (crashes > MAX_CRASHES) {
-      return this.#kill(worker, stopped(worker, crashes, reason));
+      return this.#kill(worker, why.stopped(worker, crashes, reason));
     }
     this.#replace(worker);
   }
@@ -135,14 +135,7 @@ export class Workers {
     const slot = this.#slots[worker];
     // A replacement that could not be had (say, no idle NATS worker) is tried again.
     if (slot.state === "dead" && slot.retryRestart) this.#replace(worker);
-    if (slot.state === "dead") {
-      const death = slot.death;
-      return Promise.reject(
-        new WorkerCrashedError(worker, `worker ${worker} is dead: ${death?.message}`, {
-          cause: death,
-        }),
-      );
-    }
+    if (slot.state === "dead") return Promise.reject(why.deadWorker(worker, slot.death));
     if (signal?.aborted) return Promise.reject(signal.reason);
     const { pending: p, promise } = this.#pending.add(
       worker,
@@ -182,7 +175,7 @@ export class Workers {
     for (const p of this.#pending.all()) this.#settle(p, error);
     for (const slot of this.#slots) {
       slot.backlog.length = 0;
-      slot.queue.length = 0;
+      slot.clearQueue();
       slot.ready.reject(error);
     }
     this.#closed = (this.#transport?.close() ?? Promise.resolve()).catch(() => {});
@@ -193,10 +186,7 @@ export class Workers {
     try {
       this.#transport.send(worker, this.#hooks.init(worker));
     } catch (e) {
-      this.#kill(
-        worker,
-        new WorkerCrashedError(worker, `worker ${worker} could not start`, { cause: e }),
-      );
+      this.#kill(worker, why.couldNotStart(worker, e));
     }
   }
 
@@ -211,7 +201,7 @@ export class Workers {
       for (const { id, value } of this.#hooks.restore(worker)) {
         const put: Outgoing = { message: { type: "put", object: id, value } };
         const p = this.#internal(worker, put);
-        p.catch((e) => this.#hooks.restoreFailed(id, worker, restoreFailure(worker, e)));
+        p.catch((e) => this.#hooks.restoreFailed(id, worker, why.restoreFailure(worker, e)));
       }
     }
     for (const id of slot.backlog.splice(0)) {
@@ -232,7 +222,7 @@ export class Workers {
     const slot = this.#slots[p.worker];
     if (p.sent && p.out.transfer?.length) {
       if (!p.out.rebuild) {
-        return this.#settle(p, unsendable(p.worker));
+        return this.#settle(p, why.unsendable(p.worker));
       }
       p.out = p.out.rebuild();
     }
@@ -250,7 +240,12 @@ export class Workers {
     this.#pending.settle(p, error, value);
   }
 
-  /** Gives up on a request: drop it if it waits, or replace the worker running it. */
+  /**
+   * Gives up on a request: drop it if it waits, or replace the worker running
+   * it. A request sent and not at the head of the queue may still have started
+   * by the time the worker sees the cancel: it stays queued until the worker
+   * answers it, and if it turns out to be running, the worker is replaced.
+   */
   #abandon(p: Pending, reason: unknown, soft: boolean): void {
     if (!this.#pending.get(p.id)) return;
     const slot = this.#slots[p.worker];
@@ -258,19 +253,22 @@ export class Workers {
     const inQueue = slot.queue.indexOf(p.id);
     this.#settle(p, reason);
     if (inQueue < 0 || (inQueue === 0 && soft)) return; // soft: let a running task finish
-    slot.unqueue(p.id);
     if (inQueue > 0 || !this.#transport.restart) {
-      // Not started yet: the worker drops it unrun.
+      if (!soft && this.#transport.restart) slot.abandoned(p.id);
       try {
         this.#transport.send(p.worker, { type: "cancel", id: p.id });
       } catch { /* the worker is gone; nothing to drop */ }
       return;
     }
-    // The worker is running it: end that worker; what was queued behind runs on the next.
-    const behind = slot.queue.splice(0);
-    slot.backlog.unshift(...behind);
-    this.#hooks.lost(p.worker, `worker ${p.worker} was replaced after an abandoned call`);
-    this.#replace(p.worker);
+    this.#replaceRunning(p.worker, "was running an abandoned call");
+  }
+
+  /** Ends worker `worker`, running what it had; what was queued behind runs on the next. */
+  #replaceRunning(worker: number, why: string): void {
+    const slot = this.#slots[worker];
+    slot.backlog.unshift(...slot.clearQueue());
+    this.#hooks.lost(worker, `worker ${worker} was replaced: it ${why}`);
+    this.#replace(worker);
   }
 
   #replace(worker: number): void {
@@ -278,7 +276,7 @@ export class Workers {
     this.#transport.restart!(worker).then(
       () => this.#closed || this.#init(worker),
       (e) => {
-        this.#kill(worker, unrestartable(worker, e));
+        this.#kill(worker, why.unrestartable(worker, e));
         this.#slots[worker].retryRestart = true;
       },
     );
@@ -286,7 +284,7 @@ export class Workers {
 
   #failAll(worker: number, error: Error): void {
     const slot = this.#slots[worker];
-    slot.queue.length = 0;
+    slot.clearQueue();
     slot.backlog.length = 0;
     for (const p of this.#pending.all()) if (p.worker === worker) this.#settle(p, error);
   }

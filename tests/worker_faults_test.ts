@@ -44,6 +44,58 @@ describe("worker faults", () => {
   );
 
   test(
+    "a call aborted while it waits behind a long task never runs; the worker goes on",
+    { timeout: 60_000 },
+    async () => {
+      await using pool = await createPool({ adapter: await workerAdapter(), workers: 2 });
+      await pool.apply(tasks.where);
+      const counter = new Int32Array(new SharedArrayBuffer(4));
+      const first = pool.applyOnly(tasks.busy, 0, 300);
+      const controller = new AbortController();
+      const queued = settle(
+        pool.with({ signal: controller.signal }).applyOnly(tasks.mark, 0, counter),
+      );
+      await sleep(100); // the worker is inside busy(): the cancel waits in its inbox
+      controller.abort(new Error("not needed"));
+      assert.equal(((await queued).error as Error).message, "not needed");
+      assert.equal(await first, 300);
+      assert.equal(await pool.applyOnly(tasks.where, 0), 0);
+      assert.equal(Atomics.load(counter, 0), 0, "the aborted call did not run");
+      assert.equal((await pool.stats()).pendingCalls, 0);
+    },
+  );
+
+  test(
+    "a call abandoned just as its worker starts it (an endless loop): the worker is replaced",
+    { timeout: 60_000 },
+    async () => {
+      await using pool = await createPool({ adapter: await workerAdapter(), workers: 2 });
+      const held = await pool.push([1, 2, 3]);
+      await pool.apply(tasks.where);
+      for (const how of ["abort", "timeout"] as const) {
+        const first = pool.applyOnly(tasks.busy, 0, 100);
+        const controller = new AbortController();
+        const view = how === "abort"
+          ? pool.with({ signal: controller.signal })
+          : pool.with({ timeout: 300 });
+        const looping = settle(view.applyOnly(tasks.spin, 0));
+        // The pool's thread is busy: the worker answers busy() and starts spin() meanwhile,
+        // while the pool still counts spin() as queued behind busy().
+        const end = performance.now() + 400;
+        while (performance.now() < end) { /* busy */ }
+        controller.abort(new Error("gave up"));
+        const { error } = await looping;
+        assert.equal((error as Error).name, how === "abort" ? "Error" : "TimeoutError");
+        assert.equal(await first, 100);
+        const next = await settle(pool.applyOnly(tasks.where, 0));
+        assert.equal(next.value, 0, `${how}: ${next.error}`);
+        assert.ok(next.ms < START_BOUND_MS, `${how}: the next call took ${next.ms} ms`);
+        assert.deepEqual(await pool.pull(held), [[1, 2, 3], [1, 2, 3]], "data restored");
+      }
+    },
+  );
+
+  test(
     "map() with retries: 1 survives a task that crashes its worker once",
     { timeout: 60_000 },
     async () => {
