@@ -53,6 +53,8 @@ export interface RunSpec {
   stop?: AbortSignal;
   /** Hooks to hold the names of workers busy at a deadline. */
   busy: Set<number>;
+  /** Called once when the run fails (a waiting `room()` must return then). */
+  onFailure?(): void;
 }
 
 /** Encodes one chunk as a map request, rebuilding it on demand for resends. */
@@ -113,8 +115,11 @@ export async function runChunks(spec: RunSpec): Promise<void> {
         tries.set(chunk.seq, n + 1);
         return "retry";
       }
-      failed = true;
       errors.push(e);
+      if (!failed) {
+        failed = true;
+        spec.onFailure?.();
+      }
       return "fail";
     } finally {
       spec.busy.delete(worker);

@@ -111,6 +111,7 @@ export async function* runImap(
   const roomWake = () => {
     for (const w of roomWaiters.splice(0)) w();
   };
+  let halted = false; // the run failed: no chunk starts any more
   let started = 0;
   let reserved = 0;
   let consumed = 0;
@@ -150,7 +151,9 @@ export async function* runImap(
     window,
     room: async () => {
       // Room is taken before the chunk is read, so lanes waiting together cannot overshoot.
-      while (reserved - consumed >= window && !stop.signal.aborted && !call?.signal.aborted) {
+      while (
+        reserved - consumed >= window && !halted && !stop.signal.aborted && !call?.signal.aborted
+      ) {
         await new Promise<void>((r) => roomWaiters.push(r));
       }
       reserved++;
@@ -160,6 +163,10 @@ export async function* runImap(
     signal: call?.signal,
     stop: stop.signal,
     busy,
+    onFailure() {
+      halted = true;
+      roomWake();
+    },
   });
   call?.signal.addEventListener("abort", () => {
     roomWake();

@@ -6,6 +6,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type Pool, RemoteError } from "../mod.ts";
+import { deadline } from "../src/deadline.ts";
 import type { ConformanceOptions } from "./conformance.ts";
 import { tasks } from "./stream_tasks.ts";
 
@@ -115,6 +116,25 @@ export function streamSuite(options: ConformanceOptions): void {
       await assert.rejects(run, /enough/);
       await assert.rejects(collect(pool.imap(tasks.square, [[1, 2], [1]])), RangeError);
       await assert.rejects(collect(pool.imap(tasks.square, [5 as never])), TypeError);
+    });
+
+    it("a task error mid-stream ends imap() with the RemoteError, never a hang", async () => {
+      // The failed chunk never arrives, so later chunks fill the window: the loop must still end.
+      for (const view of [pool, pool.with({ chunkSize: 2 })]) {
+        for (let n = 6; n < 20; n += 3) {
+          const xs = Array.from({ length: n }, (_, i) => i);
+          const run = collect(view.imap(tasks.square, [xs], 5));
+          const error = await deadline(
+            run.then(() => null, (e) => e),
+            10_000,
+            () => new Error(`imap over ${n} items failing at item 5 did not end within 10 s`),
+          );
+          assert.ok(error instanceof RemoteError, String(error));
+          assert.match(error.message, /item 5: item value 5 is bad/);
+        }
+      }
+      assert.equal((await pool.stats()).pendingCalls, 0);
+      assert.deepEqual(await pool.map(tasks.square, [[1, 2]]), [1, 4], "the pool goes on");
     });
 
     it("itemSeed depends on the pool seed and the item alone", async () => {
