@@ -206,7 +206,14 @@ export function checkSequences(sequences: unknown, method: string): ArrayLike<un
         `sequences[${bad}] has ${sequences[bad].length}`,
     );
   }
-  return sequences;
+  // A hole is an item like any other: `task(undefined)`, as `for (let i...)` would see it.
+  return sequences.map((s) => Array.isArray(s) && hasHoles(s) ? Array.from(s) : s);
+}
+
+function hasHoles(s: unknown[]): boolean {
+  if (!s.includes(undefined)) return false; // natively fast: a hole reads as undefined
+  for (let i = 0; i < s.length; i++) if (!(i in s)) return true;
+  return false;
 }
 
 /** A chunk's slice of a column (a typed subarray is copied once, by the codec). */

@@ -5,7 +5,9 @@
  */
 import { chunkRanges } from "./chunks.ts";
 import type { NumericArray } from "./types.ts";
-import { isShared } from "./walk.ts";
+import { isDetached, isShared } from "./walk.ts";
+import { describe } from "./describe.ts";
+import { checkKeys } from "./options.ts";
 
 /**
  * What `scatterArray` accepts: a typed array or a plain array.
@@ -84,9 +86,13 @@ export function scatterChunks(
   if (options === null || typeof options !== "object") {
     throw new TypeError(`'options' must be an object, got ${String(options)}`);
   }
+  checkKeys(options, ["copy", "rowLength"], "scatterArray()");
   const { copy = true, rowLength = 1 } = options;
   if (typeof copy !== "boolean") {
-    throw new TypeError(`'options.copy' must be a boolean, got ${String(copy)}`);
+    throw new TypeError(`'options.copy' must be a boolean, got ${describe(copy)}`);
+  }
+  if (typeof rowLength !== "number") {
+    throw new TypeError(`'options.rowLength' must be a number, got ${describe(rowLength)}`);
   }
   if (!Number.isInteger(rowLength) || rowLength < 1) {
     throw new RangeError(
@@ -99,6 +105,12 @@ export function scatterChunks(
       `'${name}' must be a typed array or an array, got ${
         array === null ? "null" : typeof array === "object" ? array.constructor?.name : typeof array
       }`,
+    );
+  }
+  if (isTyped && isDetached((array as TypedArray).buffer)) {
+    throw new TypeError(
+      `'${name}' is a ${array.constructor.name} whose buffer was detached ` +
+        "(transferred, or consumed by scatterArray with copy: false)",
     );
   }
   const length = (array as ArrayLike<unknown>).length;

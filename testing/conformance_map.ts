@@ -50,6 +50,16 @@ export function mapSuite(options: ConformanceOptions): void {
       assert.deepEqual(await pool.map(tasks.add3, [[1, 2], [10, 20]], 1000), [1011, 1022]);
     });
 
+    it("map() calls the task for a hole in a sequence too, and its result has none", async () => {
+      // deno-lint-ignore no-sparse-arrays
+      const sparse = [1, , 3] as number[];
+      for (const view of [pool, pool.with({ chunkSize: 1 })]) {
+        const r = await view.map(tasks.add, [sparse], 10);
+        assert.deepEqual(r, [11, NaN, 13]);
+        assert.ok(1 in r, "no hole in the result");
+      }
+    });
+
     it("map() splits into one contiguous chunk per worker by default", async () => {
       const where = await pool.map(tasks.failOn, [Array(5).fill([])], "");
       // failOn returns the worker index: 5 items on 4 workers are 2, 2, 1, 0.

@@ -86,6 +86,26 @@ describe("pool refusals", { timeout: 30_000 }, () => {
       pool.scatterArray(new Float64Array(4), { copy: "no" as never }),
       (e: Error) => e instanceof TypeError && /'options\.copy'/.test(e.message),
     );
+    for (const rowLength of ["2", null]) {
+      await assert.rejects(
+        pool.scatterArray(new Float64Array(4), { rowLength: rowLength as never }),
+        (e: Error) =>
+          e instanceof TypeError && /'options\.rowLength' must be a number/.test(e.message),
+      );
+    }
+    await assert.rejects(
+      pool.scatterArray(new Float64Array(4), { rowLenght: 2 } as never),
+      /^TypeError: unknown option 'rowLenght' of scatterArray\(\); known options: copy, rowLength$/,
+    );
+    // A typed array consumed by an earlier scatter: named, not an engine error.
+    const consumed = new Float64Array([1, 2, 3, 4]);
+    await pool.scatterArray(consumed, { copy: false });
+    for (const copy of [true, false]) {
+      await assert.rejects(
+        pool.scatterArray(consumed, { copy }),
+        /^TypeError: 'array' is a Float64Array whose buffer was detached/,
+      );
+    }
   });
 
   test("map() rejects sequences of unequal length with a RangeError", async () => {
