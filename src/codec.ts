@@ -239,9 +239,23 @@ export function decode(encoded: Encoded, hooks: DecodeHooks = {}): unknown {
   try {
     const value = superjson().deserialize(JSON.parse(encoded.j), { inPlace: true });
     return encoded.s === 2 ? unescapeKeys(value, new Set()) : value;
+  } catch (e) {
+    throw unknownClass(e) ?? e;
   } finally {
     decoding = previous;
   }
+}
+
+/** superjson's error for a class id nobody registered here, said in cohort's terms. */
+function unknownClass(e: unknown): Error | undefined {
+  const id = /deserialize unknown class '([^']*)'/.exec((e as Error)?.message ?? "")?.[1];
+  if (id === undefined) return undefined;
+  return new TypeError(
+    `class "${id}" is not registered in this thread: call registerClass(..., "${id}") in a ` +
+      "module it imports (on a worker: a task module it has already run a task of, or one " +
+      "named in createPool({ modules }))",
+    { cause: e },
+  );
 }
 
 export { registerClass } from "./classes.ts";

@@ -9,7 +9,7 @@ import { decode, encode, encodeWalked } from "./codec.ts";
 import { type PoolCore, snapshot } from "./core.ts";
 import { describe } from "./describe.ts";
 import { isImmutable } from "./immutable.ts";
-import type { RemoteObject } from "./remote_object.ts";
+import { RemoteObject } from "./remote_object.ts";
 import { scatterChunks, type ScatterOptions } from "./scatter.ts";
 import { shareParts } from "./share.ts";
 import { walkValue } from "./walk.ts";
@@ -89,7 +89,7 @@ export async function pullValues<T>(
   handle: RemoteObject<T>,
 ): Promise<T[]> {
   const { registry, workers } = core;
-  if (typeof handle !== "object" || handle === null || !("removed" in handle)) {
+  if (!(handle instanceof RemoteObject)) {
     throw new TypeError(`'handle' must be a remote object handle, got ${describe(handle)}`);
   }
   const id = registry.idOf(handle, "handle");

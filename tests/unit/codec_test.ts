@@ -136,4 +136,17 @@ describe("codec", () => {
     };
     assert.throws(() => encodeWalked(other, walk, "args"), /^RangeError: something else$/);
   });
+
+  test("a class nobody registered in this thread is named, with what to do", () => {
+    const doc = { json: { x: 1 }, meta: { values: [["class", "no.such.Vec"]], v: 1 } };
+    assert.throws(
+      () => decode({ s: 1, j: JSON.stringify(doc), b: [] }),
+      (e: Error) => {
+        assert.ok(e instanceof TypeError, String(e));
+        assert.match(e.message, /^class "no\.such\.Vec" is not registered in this thread/);
+        assert.match(e.message, /createPool\(\{ modules \}\)/);
+        return true;
+      },
+    );
+  });
 });

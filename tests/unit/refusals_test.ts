@@ -97,6 +97,12 @@ describe("pool refusals", { timeout: 30_000 }, () => {
       pool.scatterArray(new Float64Array(4), { rowLenght: 2 } as never),
       /^TypeError: unknown option 'rowLenght' of scatterArray\(\); known options: copy, rowLength$/,
     );
+    for (const handle of [{ removed: false }, null, 3]) {
+      await assert.rejects(
+        pool.pull(handle as never),
+        /^TypeError: 'handle' must be a remote object handle, got /,
+      );
+    }
     // A typed array consumed by an earlier scatter: named, not an engine error.
     const consumed = new Float64Array([1, 2, 3, 4]);
     await pool.scatterArray(consumed, { copy: false });

@@ -88,7 +88,7 @@ describe("scatter", () => {
     refuses(
       () => scatterChunks([1], 2, { copy: "no" as never }, "array"),
       TypeError,
-      /^'options\.copy' must be a boolean, got no$/,
+      /^'options\.copy' must be a boolean, got "no"$/,
     );
     refuses(
       () => scatterChunks([1], 2, null as never, "array"),
