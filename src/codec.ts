@@ -11,6 +11,7 @@
  */
 import type { SuperJSON } from "superjson";
 import { onRegister } from "./classes.ts";
+import { errorFromJSON, type ErrorJSON, errorToJSON } from "./error_json.ts";
 import { escapeKeys, unescapeKeys } from "./escape.ts";
 import { isBinary, isShared, type ValueHooks, type WalkResult, walkValue } from "./walk.ts";
 
@@ -112,6 +113,12 @@ export function loadCodec(): Promise<void> {
       serialize: (v) => addPart(encoding!, v),
       deserialize: (i) => decoding!.parts[i],
     }, "cohort.bin");
+    // Its nested values (cause, errors, fields) are encoded in turn: superjson walks into errors.
+    s.registerCustom<Error, Record<string, never>>({
+      isApplicable: (v): v is Error => v instanceof Error,
+      serialize: (e) => errorToJSON(e) as unknown as Record<string, never>,
+      deserialize: (v) => errorFromJSON(v as unknown as ErrorJSON),
+    }, "cohort.error");
     s.registerCustom<Date, string>({
       isApplicable: (v): v is Date => v instanceof Date && Number.isNaN(v.getTime()),
       serialize: () => "Invalid Date",

@@ -183,7 +183,13 @@ export function walkValue(
       return;
     }
     if (o instanceof Error) {
+      // What error_json.ts carries: the cause, an AggregateError's errors, own fields.
       if ("cause" in o) child("cause", o.cause);
+      const errors = (o as { errors?: unknown }).errors;
+      if (Array.isArray(errors)) errors.forEach((x, i) => child(`errors[${i}]`, x));
+      for (const k of Object.keys(o)) {
+        if (k !== "cause" && k !== "errors") child(k, (o as unknown as Record<string, unknown>)[k]);
+      }
       return;
     }
     if (isRegistered(o.constructor)) return visitFields(o);

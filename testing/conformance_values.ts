@@ -74,7 +74,7 @@ export function valuesSuite(options: ConformanceOptions): void {
       assert.ok(back.re instanceof RegExp && back.re.source === "a+b" && back.re.flags === "gi");
       assert.deepEqual(back.map, value.map);
       assert.deepEqual(back.set, value.set);
-      assert.ok(back.error instanceof Error);
+      assert.ok(back.error instanceof RangeError, "the built-in error class is kept");
       assert.equal(back.error.name, "RangeError");
       assert.equal(back.error.message, "bad range");
       assert.ok(back.url instanceof URL && back.url.href === value.url.href);
@@ -180,6 +180,31 @@ export function valuesSuite(options: ConformanceOptions): void {
         });
       }
       assert.deepEqual(await pool.apply(tasks.takeLog), [[], [], [], []], "nothing was sent");
+    });
+
+    it("errors as values keep their class, cause, fields and an AggregateError's errors", async () => {
+      const cause = new URIError("inner");
+      const coded = Object.assign(new TypeError("outer", { cause }), {
+        code: "E_BAD",
+        at: new Date(5),
+      });
+      const named = Object.assign(new Error("custom"), { name: "MyError" });
+      const many = new AggregateError([new SyntaxError("a"), coded], "many");
+      const [back] = echoed<{ coded: typeof coded; named: Error; many: AggregateError }[]>(
+        await pool.apply(tasks.echo, { coded, named, many }),
+      );
+      assert.ok(back.coded instanceof TypeError);
+      assert.equal(back.coded.message, "outer");
+      assert.equal(back.coded.code, "E_BAD");
+      assert.ok(back.coded.at instanceof Date && back.coded.at.getTime() === 5);
+      assert.ok(back.coded.cause instanceof URIError);
+      assert.equal((back.coded.cause as Error).message, "inner");
+      assert.equal(back.named.name, "MyError");
+      assert.ok(back.many instanceof AggregateError);
+      assert.equal(back.many.message, "many");
+      assert.ok(back.many.errors[0] instanceof SyntaxError);
+      assert.ok(back.many.errors[1] instanceof TypeError);
+      assert.equal((back.many.errors[1] as typeof coded).code, "E_BAD");
     });
 
     it("apply() rejects a result that cannot be sent back with a RemoteError naming its path", async () => {
