@@ -94,8 +94,9 @@ export function walkValue(
   const seen = new Set<object>();
   const result: WalkResult = { refs: new Map(), special: false, escape: false, longest: null };
   const at = (): string => formatPath(root, keys, offset);
+  const where = root === "result" ? "back to the pool" : "to a worker";
   const fail = (what: string): never => {
-    throw new TypeError(`${at()} ${what} and cannot be sent to a worker`);
+    throw new TypeError(`${at()} ${what} and cannot be sent ${where}`);
   };
   const child = (key: Key, v: unknown): void => {
     keys.push(key);
