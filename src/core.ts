@@ -37,7 +37,7 @@ export interface PoolStats {
   pendingCalls: number;
   /** Remote values the pool holds at least one live handle to. */
   remoteObjects: number;
-  /** Number of stored values on each worker, in worker order. */
+  /** Number of stored values on each worker, in worker order (0 for one dead for good). */
   workerObjects: number[];
 }
 
@@ -148,16 +148,16 @@ export class PoolCore implements HandleOwner {
   async stats(): Promise<PoolStats> {
     this.checkOpen();
     const pendingCalls = this.workers.pendingCount;
+    // A worker dead for good holds nothing: 0, without asking it.
+    const live = Array.from({ length: this.size }, (_, i) => !this.workers.isDead(i));
     const answers = await gather(
-      Array.from(
-        { length: this.size },
-        (_, i) => this.workers.request(i, { message: { type: "stats" } }),
-      ),
+      live.flatMap((up, i) => up ? [this.workers.request(i, { message: { type: "stats" } })] : []),
     );
+    const counts = answers.map((a) => (decode(a) as { objects: number }).objects);
     return {
       pendingCalls,
       remoteObjects: this.registry.size,
-      workerObjects: answers.map((a) => (decode(a) as { objects: number }).objects),
+      workerObjects: live.map((up) => up ? counts.shift()! : 0),
     };
   }
 }

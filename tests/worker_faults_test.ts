@@ -169,6 +169,9 @@ describe("worker faults", () => {
         new Int32Array(new SharedArrayBuffer(4)),
       );
       assert.deepEqual(routed, [2, 4, 6]);
+      const stats = await pool.stats(); // answers while a worker is dead: it holds nothing
+      assert.deepEqual(stats.workerObjects, [1, 0]);
+      assert.equal(stats.remoteObjects, 1);
       await pool.revive(1);
       assert.deepEqual(await pool.apply(tasks.where), [0, 1]);
       assert.deepEqual(await pool.pull(data), [[1, 2], [3, 4]], "revive restored the scatter");
