@@ -72,9 +72,9 @@ export class TaskThread {
    * @param message The message.
    */
   send(message: ToWorker): void {
+    // A cancelled request stays open: the thread answers it, dropped or (if it had started) run.
     if (message.type === "init") this.#starting = true;
-    else if (message.type === "cancel") this.#open.delete(message.id);
-    else this.#open.add(message.id);
+    else if (message.type !== "cancel") this.#open.add(message.id);
     this.#transport.send(0, message, transferList(message));
   }
 
