@@ -33,6 +33,7 @@ export async function pushValue<T>(
     return handle;
   }
   let { encoded } = encode(value, "value", registry.hooks);
+  options.signal?.throwIfAborted(); // before anything is sent, or deleted again
   // An immutable on worker threads: one shared copy, viewed by every worker (and by restores).
   if (frozen && workers.sharedMemory) encoded = shareParts(encoded);
   const kept = frozen || !core.restore ? encoded : snapshot(encoded);
@@ -64,6 +65,7 @@ export async function scatter<T>(
     throw new TypeError(`'list' must be an array, got ${describe(array)}`);
   }
   const walk = Array.isArray(array) ? walkValue(array, name, registry.hooks) : undefined;
+  options.signal?.throwIfAborted(); // before a consuming scatter takes the source
   const chunks = scatterChunks(array, core.size, scatterOptions, name);
   const encoded = chunks.map((c) =>
     walk ? encodeWalked(c.value, walk, name) : encode(c.value, name, registry.hooks)

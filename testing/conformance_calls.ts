@@ -87,6 +87,14 @@ export function callsSuite(options: ConformanceOptions): void {
       assert.ok(ms < 100 + SLACK_MS, `rejected after ${ms} ms`);
       const already = AbortSignal.abort(new Error("before"));
       await assert.rejects(pool.with({ signal: already }).apply(tasks.where), /before/);
+      // An already aborted push or scatter sends nothing, and consumes nothing.
+      const source = new Float64Array([1, 2, 3, 4]);
+      const view = pool.with({ signal: already });
+      await assert.rejects(view.push({ a: 1 }), /before/);
+      await assert.rejects(view.scatterArray(source, { copy: false }), /before/);
+      await assert.rejects(view.scatterList([1, 2]), /before/);
+      assert.equal(source.length, 4, "the source was not consumed");
+      assert.equal((await pool.stats()).pendingCalls, 0, "nothing was sent");
       assert.deepEqual(await pool.apply(tasks.where), [0, 1, 2, 3]);
     });
 
