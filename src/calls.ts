@@ -92,7 +92,9 @@ async function attemptWith(
       () => new TimeoutError(name, [worker], options.timeout!),
     );
     try {
-      return await workers.request(worker, out, call?.signal);
+      const answer = await workers.request(worker, out, call?.signal);
+      call?.check(); // the answer came after the deadline (the timer ran late)
+      return answer;
     } catch (e) {
       const retryable = e instanceof WorkerCrashedError ||
         (e instanceof TimeoutError && !options.signal?.aborted);

@@ -51,8 +51,8 @@ export interface RunSpec {
   signal?: AbortSignal;
   /** Stops the run quietly (a consumer broke out): queued chunks are dropped. */
   stop?: AbortSignal;
-  /** Hooks to hold the names of workers busy at a deadline. */
-  busy: Set<number>;
+  /** Chunks in flight per worker: who is named when a deadline passes. */
+  busy: Map<number, number>;
   /** Called once when the run fails (a waiting `room()` must return then). */
   onFailure?(): void;
 }
@@ -103,7 +103,7 @@ export async function runChunks(spec: RunSpec): Promise<void> {
   };
 
   const runOne = async (worker: number, chunk: Chunk): Promise<"ok" | "retry" | "fail"> => {
-    spec.busy.add(worker);
+    spec.busy.set(worker, (spec.busy.get(worker) ?? 0) + 1);
     try {
       const answer = await workers.request(worker, outgoing(spec, chunk), spec.signal, spec.stop);
       if (!stopped()) spec.deliver(chunk, decode(answer) as unknown[]);
@@ -122,7 +122,9 @@ export async function runChunks(spec: RunSpec): Promise<void> {
       }
       return "fail";
     } finally {
-      spec.busy.delete(worker);
+      const left = spec.busy.get(worker)! - 1;
+      if (left > 0) spec.busy.set(worker, left);
+      else spec.busy.delete(worker);
     }
   };
 
@@ -173,6 +175,10 @@ export async function runChunks(spec: RunSpec): Promise<void> {
 }
 
 /** The error of a map past its deadline, naming the workers still busy. */
-export function mapTimeout(name: string, busy: Set<number>, timeout: number): TimeoutError {
-  return new TimeoutError(name, [...busy].sort((a, b) => a - b), timeout);
+export function mapTimeout(
+  name: string,
+  busy: Map<number, number>,
+  timeout: number,
+): TimeoutError {
+  return new TimeoutError(name, [...busy.keys()].sort((a, b) => a - b), timeout);
 }

@@ -14,6 +14,12 @@ export interface CallSignal {
   readonly signal: AbortSignal;
   /** Stops the timer and forgets the caller's signal. Idempotent. */
   clear(): void;
+  /**
+   * Throws the signal's reason if it aborted, or the timeout error if the
+   * deadline has passed though its timer has not run yet (a busy thread runs
+   * timers late): an answer that came after the deadline does not count.
+   */
+  check(): void;
 }
 
 /**
@@ -45,6 +51,7 @@ export function callSignal(
   const timed = timeout !== undefined && timeout !== Infinity;
   if (!timed && !signal) return undefined;
   const controller = new AbortController();
+  const due = timed ? performance.now() + timeout : Infinity;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const onAbort = () => controller.abort(signal!.reason);
   const clear = () => {
@@ -57,7 +64,11 @@ export function callSignal(
     if (timed) timer = setTimeout(() => controller.abort(onTimeout()), timeout);
   }
   controller.signal.addEventListener("abort", clear, { once: true });
-  return { signal: controller.signal, clear };
+  const check = () => {
+    if (!controller.signal.aborted && performance.now() >= due) controller.abort(onTimeout());
+    controller.signal.throwIfAborted();
+  };
+  return { signal: controller.signal, clear, check };
 }
 
 /**

@@ -95,7 +95,7 @@ export async function* runImap(
   const extra = encode(args, "args", hooks).encoded;
   const size = options.chunkSize ?? 1;
   const window = 2 * core.size;
-  const busy = new Set<number>();
+  const busy = new Map<number, number>();
   const name = callName(method, task);
   const call = callSignal(
     options.timeout,

@@ -257,7 +257,7 @@ export async function runMap(
   }));
   const out = new Array(n);
   let done = 0;
-  const busy = new Set<number>();
+  const busy = new Map<number, number>();
   const name = callName("map", task);
   const call = callSignal(
     options.timeout,

@@ -11,6 +11,12 @@ import { type Pool, RemoteError, TimeoutError } from "../mod.ts";
 import type { ConformanceOptions } from "./conformance.ts";
 import { tasks } from "./stream_tasks.ts";
 
+async function collectAll<T>(stream: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of stream) out.push(x);
+  return out;
+}
+
 /** How late a deadline or abort may reject here (SPEC: 100 ms; slack for noisy CI). */
 const SLACK_MS = 700;
 const WORKERS = 4;
@@ -106,6 +112,19 @@ export function callsSuite(options: ConformanceOptions): void {
       const hung = await timed(pool.with({ timeout: 200 }).map(tasks.stall, [[1, 2]]));
       assert.ok(hung.error instanceof TimeoutError, String(hung.error));
       assert.match(hung.error.message, /map\(stall\) did not finish on workers? /);
+      // The stalled chunk's worker finished its other chunk: it is still the one named.
+      const items = [1, 2, 3, 4, 5, 6, 7, 8];
+      for (
+        const run of [
+          () => pool.with({ timeout: 200, chunkSize: 1 }).map(tasks.stallOn, [items], 7),
+          () => collectAll(pool.with({ timeout: 200 }).imap(tasks.stallOn, [items], 7)),
+        ]
+      ) {
+        const late = await timed(run());
+        assert.ok(late.error instanceof TimeoutError, String(late.error));
+        assert.ok(late.error.workers.length >= 1, late.error.message);
+        assert.match(late.error.message, /did not finish on workers? \d/);
+      }
       assert.deepEqual(await pool.map(tasks.square, [[1, 2, 3, 4, 5]]), [1, 4, 9, 16, 25]);
     });
 

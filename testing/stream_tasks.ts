@@ -18,6 +18,10 @@ export const tasks = defineTasks(import.meta.url, {
   stall(_x: unknown): Promise<never> {
     return new Promise<never>(() => {});
   },
+  /** `x`, at once; never settles for `x === bad`. */
+  stallOn(x: number, bad: number): Promise<number> {
+    return x === bad ? new Promise<never>(() => {}) : Promise.resolve(x);
+  },
   /** Sleeps `ms` and returns the worker index. */
   async nap(ms: number): Promise<number> {
     await sleep(ms);

@@ -96,6 +96,22 @@ describe("worker faults", () => {
   );
 
   test(
+    "an answer that comes after the deadline (the pool's thread was busy) is a TimeoutError",
+    { timeout: 60_000 },
+    async () => {
+      await using pool = await createPool({ adapter: await workerAdapter(), workers: 2 });
+      await pool.apply(tasks.where);
+      const late = settle(pool.with({ timeout: 100 }).applyOnly(tasks.busy, 0, 200));
+      const end = performance.now() + 400; // the answer waits in the inbox past the deadline
+      while (performance.now() < end) { /* busy */ }
+      const { error } = await late;
+      assert.ok(error instanceof TimeoutError, String(error));
+      assert.deepEqual(error.workers, [0]);
+      assert.deepEqual(await pool.apply(tasks.where), [0, 1]);
+    },
+  );
+
+  test(
     "map() with retries: 1 survives a task that crashes its worker once",
     { timeout: 60_000 },
     async () => {

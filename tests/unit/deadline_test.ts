@@ -73,4 +73,14 @@ describe("deadline", { timeout: 10_000 }, () => {
     assert.ok(performance.now() - start >= 25, "not before its time");
     assert.equal(await deadline(Promise.resolve(4), Infinity, () => late), 4);
   });
+
+  test("callSignal().check() throws once the deadline passed, even before its timer ran", () => {
+    const call = callSignal(20, undefined, () => late)!;
+    call.check(); // in time: nothing
+    const end = performance.now() + 30;
+    while (performance.now() < end) { /* the timer cannot run */ }
+    assert.throws(() => call.check(), (e) => e === late);
+    assert.equal(call.signal.aborted, true);
+    call.clear();
+  });
 });
