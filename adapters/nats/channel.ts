@@ -35,19 +35,10 @@ import {
 } from "./envelope.ts";
 import { cutMessage, encodeMessage, type Message, MessageReader } from "./frames.ts";
 import { HEARTBEAT_MS, RECONNECT_GRACE_MS } from "./protocol.ts";
+import { SendWindow } from "./send_window.ts";
 
-const MiB = 1024 * 1024;
-/** Most bytes in flight per link, unless {@linkcode Channel.window} says less. */
-const WINDOW = 8 * MiB;
 /** The receiver acknowledges at least every this many bytes. */
 const ACK_BYTES = 256 * 1024;
-const RESEND_AFTER_MS = 1_000;
-
-interface Frame {
-  seq: number;
-  bytes: Uint8Array;
-  sentAt: number;
-}
 
 /** Options of a {@linkcode Channel} that receives messages of type `In`. */
 export interface ChannelOptions<In extends Message> {
@@ -80,9 +71,7 @@ export interface ChannelOptions<In extends Message> {
 export class Channel<In extends Message, Out extends Message> {
   #o: ChannelOptions<In>;
   #nextSeq = 1;
-  #queue: Frame[] = [];
-  #unacked: Frame[] = [];
-  #inflight = 0;
+  #out: SendWindow = new SendWindow((frame) => this.#stampAndPublish(frame));
   #received = 0;
   #reader: MessageReader | null = null;
   #sinceAck = 0;
@@ -92,13 +81,19 @@ export class Channel<In extends Message, Out extends Message> {
   #graceUntil = 0;
   #closed = false;
   #seals: Seals;
-  /** Most bytes sent and not yet acknowledged (at least one frame is always let through). */
-  window: number = WINDOW;
 
   /** @param options The connection, subjects and callbacks. */
   constructor(options: ChannelOptions<In>) {
     this.#o = options;
     this.#seals = new Seals(options.keys, options.goneKey);
+  }
+
+  /** Most bytes sent and not yet acknowledged (at least one frame is always let through). */
+  get window(): number {
+    return this.#out.window;
+  }
+  set window(bytes: number) {
+    this.#out.window = bytes;
   }
 
   /** Sends a message; it arrives whole, once, and in order. */
@@ -115,9 +110,9 @@ export class Channel<In extends Message, Out extends Message> {
       view.setUint8(1, (first ? FIRST : 0) | (last ? LAST : 0));
       view.setUint32(4, this.#nextSeq, true);
       view.setUint32(12, bytes.length, true);
-      this.#queue.push({ seq: this.#nextSeq++, bytes: frame, sentAt: 0 });
+      this.#out.push(this.#nextSeq++, frame);
     }
-    this.#pump();
+    this.#out.pump();
   }
 
   /** Handles one frame from the peer (the owner's subscription calls this). */
@@ -129,7 +124,7 @@ export class Channel<In extends Message, Out extends Message> {
     const kind = view.getUint8(0);
     const flags = view.getUint8(1);
     this.#missingSince = null;
-    this.#acked(view.getUint32(8, true), (flags & GAP) !== 0);
+    this.#out.acked(view.getUint32(8, true), (flags & GAP) !== 0);
     switch (kind) {
       case DATA:
         this.#data(view.getUint32(4, true), flags, view.getUint32(12, true), frame);
@@ -161,7 +156,8 @@ export class Channel<In extends Message, Out extends Message> {
         this.close();
         this.#o.onBye(frameText(frame) || `${this.#o.peer} no longer knows this link`);
       } else if (frameKind(frame) === PONG && this.#seals.fresh(frame)) {
-        this.#acked(new DataView(frame.buffer, frame.byteOffset, HEADER).getUint32(8, true), false);
+        const ack = new DataView(frame.buffer, frame.byteOffset, HEADER).getUint32(8, true);
+        this.#out.acked(ack, false);
       }
     }, (e) => this.#pingFailed(e)).finally(() => {
       this.#pinging = false;
@@ -172,7 +168,7 @@ export class Channel<In extends Message, Out extends Message> {
   reconnected(): void {
     this.#graceUntil = Date.now() + RECONNECT_GRACE_MS;
     this.#missingSince = null;
-    this.#resend();
+    this.#out.resend();
   }
 
   /**
@@ -193,8 +189,7 @@ export class Channel<In extends Message, Out extends Message> {
   /** Stops sending and receiving; drops what is queued. */
   close(): void {
     this.#closed = true;
-    this.#queue.length = 0;
-    this.#unacked.length = 0;
+    this.#out.clear();
     this.#reader = null;
   }
 
@@ -261,36 +256,6 @@ export class Channel<In extends Message, Out extends Message> {
     const frame = controlFrame(ACK, this.#received);
     if (gap) frame[1] = GAP;
     this.#publish(this.#seal(frame));
-  }
-
-  #acked(ack: number, gap: boolean): void {
-    while (this.#unacked.length > 0 && this.#unacked[0].seq <= ack) {
-      this.#inflight -= this.#unacked.shift()!.bytes.byteLength;
-    }
-    const oldest = this.#unacked[0];
-    if (oldest && (gap || Date.now() - oldest.sentAt > RESEND_AFTER_MS)) this.#resend();
-    this.#pump();
-  }
-
-  #resend(): void {
-    const now = Date.now();
-    for (const frame of this.#unacked) {
-      frame.sentAt = now;
-      this.#stampAndPublish(frame.bytes);
-    }
-  }
-
-  #pump(): void {
-    while (
-      this.#queue.length > 0 &&
-      (this.#inflight === 0 || this.#inflight + this.#queue[0].bytes.byteLength <= this.window)
-    ) {
-      const frame = this.#queue.shift()!;
-      frame.sentAt = Date.now();
-      this.#unacked.push(frame);
-      this.#inflight += frame.bytes.byteLength;
-      this.#stampAndPublish(frame.bytes);
-    }
   }
 
   #stampAndPublish(frame: Uint8Array): void {
