@@ -82,6 +82,11 @@ export class Slot {
     this.#abandoned.add(id);
   }
 
+  /** True while an abandoned request is still queued (only then is there a head to watch). */
+  get hasAbandoned(): boolean {
+    return this.#abandoned.size > 0;
+  }
+
   /**
    * If the request at the head of the queue was abandoned, calls `running`
    * unless the worker answers it within {@linkcode ABANDONED_GRACE_MS}.

@@ -96,7 +96,9 @@ export class Workers {
       return;
     }
     slot.unqueue(msg.id);
-    slot.watchHead(() => this.#replaceRunning(worker, "had started an abandoned call"));
+    if (slot.hasAbandoned) { // no closure per answer in the usual case
+      slot.watchHead(() => this.#replaceRunning(worker, "had started an abandoned call"));
+    }
     const p = this.#pending.get(msg.id);
     if (!p || p.worker !== worker || !p.sent) return;
     if (msg.type === "ok") this.#settle(p, null, msg.value);
